@@ -1,0 +1,42 @@
+# Build and test the book. The two commands in README.md: `make html`, `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Install from the package registry only: a local find-links folder may hold a torch
+# build that does not match the registry's torchvision (see README.md).
+PIP := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip
+JB_BUILD := $(BIN)/jupyter-book build book --toc $(CURDIR)/_toc.yml
+
+.PHONY: html test data env sysdeps nb clean
+
+html: env data  ## execute every notebook (cached) and build _build/html
+	set -o pipefail; $(JB_BUILD) -n -W --keep-going 2>&1 | tee _build/build.log
+
+test: html  ## build, then run the test suite
+	$(BIN)/python -m pytest
+
+nb: env data  ## execute one page as the build does: make nb NB=book/chapter_preliminaries/ndarray.md
+	$(BIN)/python -m bookkit.run_one $(NB)
+
+data: env  ## real Fashion-MNIST where reachable, otherwise the stand-in
+	$(BIN)/python -m bookkit.fashion_mnist
+
+env: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt package.json | sysdeps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -r requirements.txt
+	# d2l 0.17.6 pins numpy/pandas/matplotlib versions without Python 3.11 wheels
+	$(PIP) install --no-deps d2l==0.17.6
+	npm install --no-audit --no-fund --silent
+	$(BIN)/python -m bookkit.check_env
+	mkdir -p _build
+	touch $@
+
+sysdeps:
+	bash scripts/install-system-packages.sh
+
+clean:  ## remove the built site but keep the execution cache
+	find _build -mindepth 1 -maxdepth 1 ! -name .jupyter_cache -exec rm -rf {} +

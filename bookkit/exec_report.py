@@ -1,0 +1,85 @@
+"""Per-notebook execution report, written after every HTML build.
+
+For each executed page: seconds, whether it ran in this build or came from
+jupyter-cache, whether it succeeded, and for cells tagged ``gpu`` the device
+and each cell's wall time (from nbclient's timing metadata in the cache).
+"""
+import json
+from datetime import datetime
+from pathlib import Path
+
+from jupyter_cache import get_cache
+from myst_nb.sphinx_ import NbMetadataCollector
+
+from . import ROOT
+
+CACHE = ROOT / '_build' / '.jupyter_cache'
+
+
+def training_device():
+    import torch
+    return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+
+def cell_seconds(cell):
+    timing = cell.get('metadata', {}).get('execution', {})
+    start, end = timing.get('iopub.execute_input'), timing.get('shell.execute_reply')
+    if not (start and end):
+        return None
+    parse = lambda s: datetime.fromisoformat(s.replace('Z', '+00:00'))
+    return round((parse(end) - parse(start)).total_seconds(), 2)
+
+
+def gpu_cells(path):
+    """Wall times of the cells tagged gpu, from the cached executed notebook."""
+    if not CACHE.exists():
+        return []
+    cache = get_cache(str(CACHE))
+    if not cache.list_project_records(filter_uris=[str(path)]):
+        return []  # never executed through the cache (e.g. a page without code)
+    cached = cache.get_cached_project_nb(str(path))
+    if cached is None:
+        return []
+    nb = cache.get_cache_bundle(cached.pk).nb
+    return [{'cell': i, 'seconds': cell_seconds(c)} for i, c in enumerate(nb.cells)
+            if c.cell_type == 'code' and 'gpu' in c.metadata.get('tags', [])]
+
+
+def collect(env, build_start):
+    rows, device = [], None
+    for docname in sorted(env.found_docs):
+        data = NbMetadataCollector.get_exec_data(env, docname)
+        if not data:
+            continue
+        path = Path(env.doc2path(docname)).resolve()
+        cells = gpu_cells(path)
+        if cells and device is None:
+            device = training_device()
+        rows.append({
+            'notebook': str(path.relative_to(ROOT)),
+            'seconds': round(data['runtime'], 2) if data['runtime'] is not None else None,
+            'executed': data['mtime'] >= build_start,
+            'succeeded': data['succeeded'],
+            'gpu_cells': cells,
+            'device': device if cells else 'cpu',
+        })
+    return rows
+
+
+def markdown(rows):
+    lines = ['| notebook | seconds | executed this build | succeeded | device | gpu cells (s) |',
+             '|---|---|---|---|---|---|']
+    for r in rows:
+        gpu = ', '.join(str(c['seconds']) for c in r['gpu_cells']) or '-'
+        lines.append(f"| {r['notebook']} | {r['seconds']} | {'yes' if r['executed'] else 'no (cache)'}"
+                     f" | {r['succeeded']} | {r['device']} | {gpu} |")
+    executed = sum(r['executed'] for r in rows)
+    lines.append(f'\n{executed} of {len(rows)} notebooks executed in this build.')
+    return '\n'.join(lines) + '\n'
+
+
+def write(env, build_start, build_dir):
+    rows = collect(env, build_start)
+    build_dir = Path(build_dir)
+    (build_dir / 'exec-report.json').write_text(json.dumps(rows, indent=1, ensure_ascii=False))
+    (build_dir / 'exec-report.md').write_text(markdown(rows))

@@ -1,0 +1,103 @@
+"""Sphinx extension for the book's build-time concerns.
+
+- points the notebook kernels at bookkit/matplotlibrc (CJK font for plot labels);
+- refuses to build pages that need Fashion-MNIST when the data is missing, or
+  when it is the stand-in and BOOK_REQUIRE_REAL_DATA is set (publishing);
+- puts a visible warning on every page built from the stand-in data;
+- writes an execution report (_build/exec-report.{json,md}) at the end.
+"""
+import gettext
+import os
+import re
+import time
+from pathlib import Path
+
+import sphinx.locale
+from jupyter_cache import get_cache
+from sphinx.errors import ExtensionError
+
+from . import ROOT, exec_report, fashion_mnist
+
+USES_DATA = 'load_data_fashion_mnist'
+STAND_IN_WARNING = """
+```{admonition} 注意：本页使用的是替代数据
+:class: danger stand-in-data
+
+构建本页时无法获得真实的 Fashion-MNIST，代码读到的是同一路径、同一 IDX 格式的**替代数据**（程序生成的 10 类服装轮廓）。
+本页打印的精度、速度等数字只说明代码能正确运行，不是 Fashion-MNIST 上的真实结果。
+```
+"""
+
+
+class SolutionTitle(gettext.NullTranslations):
+    """sphinx-exercise's zh_CN catalogue lacks the bare 'Solution' title."""
+
+    def gettext(self, message):
+        return '解答' if message == 'Solution' else message
+
+
+def set_kernel_environment(app, config):
+    os.environ.setdefault('MATPLOTLIBRC', str(ROOT / 'bookkit' / 'matplotlibrc'))
+
+
+def translate_solution_title(app, config):
+    translator = sphinx.locale.translators.get(('general', 'exercise'))
+    if translator is not None and config.language.startswith('zh'):
+        translator.add_fallback(SolutionTitle())
+
+
+def check_data(app, docname, source):
+    """On source-read: fail early on missing data, flag stand-in pages."""
+    if USES_DATA not in source[0]:
+        return
+    state = fashion_mnist.status()
+    if state == 'missing':
+        raise ExtensionError(f'{docname} needs Fashion-MNIST but {fashion_mnist.RAW} '
+                             'holds no data: run `make data` first.')
+    if state == 'stand-in':
+        if fashion_mnist.require_real():
+            raise ExtensionError(f'{docname}: BOOK_REQUIRE_REAL_DATA is set but the '
+                                 'Fashion-MNIST files are the stand-in; refusing to publish.')
+        source[0] = re.sub(r'^(# .*\n)', lambda m: m.group(1) + STAND_IN_WARNING,
+                           source[0], count=1, flags=re.M)
+
+
+def record_start(app):
+    app.env.bookkit_build_start = time.time()
+
+
+def rerun_if_data_changed(app, env, added, changed, removed):
+    """jupyter-cache keys on code only: when the data changes, re-run its pages."""
+    stamp = exec_report.CACHE / 'bookkit-data-stamp'
+    current = fashion_mnist.fingerprint()
+    if stamp.exists() and stamp.read_text() == current:
+        return []
+    stale = [d for d in env.found_docs
+             if USES_DATA in Path(env.doc2path(d)).read_text(encoding='utf-8')]
+    if stamp.exists():
+        cache = get_cache(str(exec_report.CACHE))
+        for docname in stale:
+            uri = str(Path(env.doc2path(docname)).resolve())
+            if cache.list_project_records(filter_uris=[uri]):
+                cached = cache.get_cached_project_nb(uri)
+                if cached is not None:
+                    cache.remove_cache(cached.pk)
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(current)
+    return stale
+
+
+def write_report(app, exception):
+    if exception is None and app.builder.format == 'html':
+        exec_report.write(app.env, app.env.bookkit_build_start,
+                          os.path.dirname(app.outdir))
+
+
+def setup(app):
+    app.connect('config-inited', set_kernel_environment)
+    app.connect('config-inited', translate_solution_title)
+    app.connect('builder-inited', record_start)
+    app.connect('source-read', check_data)
+    app.connect('env-get-outdated', rerun_if_data_changed)
+    app.connect('build-finished', write_report)
+    return {'parallel_read_safe': True, 'parallel_write_safe': True}

@@ -1,0 +1,94 @@
+"""The built site: anchors, executed outputs, embedded plots, search, badges."""
+import json
+import re
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import HTML, ROOT, anchor, page_html, written_sections
+
+BUILD_LOG = ROOT / '_build' / 'build.log'
+
+
+def soup(source):
+    return BeautifulSoup(page_html(source), 'html.parser')
+
+
+def test_build_had_no_warnings(site):
+    log = BUILD_LOG.read_text(encoding='utf-8')
+    assert 'build succeeded' in log
+    assert not re.search(r'WARNING|ERROR', log), 'the last build printed warnings'
+
+
+@pytest.mark.parametrize('section', written_sections(), ids=lambda s: s['section'])
+def test_exercise_anchors_and_outputs(site, section):
+    page = soup(section['source'])
+    for ex in section['exercises']:
+        block = page.find(id=anchor(ex['id']))
+        assert block is not None, f"{ex['id']} is not an element id"
+        solution = block.find_next(class_='solution')
+        assert solution is not None and 'dropdown' in solution['class']
+        assert solution.select('.cell_output'), f"{ex['id']} has no executed output"
+
+
+def executed_notebooks():
+    return sorted((ROOT / '_build' / 'jupyter_execute').rglob('*.ipynb'))
+
+
+def image_outputs(nb):
+    return sum(1 for c in nb.cells if c.cell_type == 'code' for o in c.get('outputs', [])
+               if {'image/png', 'image/svg+xml'} & set(o.get('data', {})))
+
+
+@pytest.mark.parametrize('section', written_sections(), ids=lambda s: s['section'])
+def test_plots_are_embedded_images(site, section):
+    nb_path = ROOT / '_build' / 'jupyter_execute' / section['source'].replace('.md', '.ipynb')
+    expected = image_outputs(nbformat.read(nb_path, as_version=4))
+    page_path = HTML / section['source'].replace('.md', '.html')
+    imgs = [img for img in soup(section['source']).select('.cell_output img')]
+    assert len(imgs) == expected
+    for img in imgs:
+        target = (page_path.parent / img['src']).resolve()
+        assert target.exists() and target.stat().st_size > 1000, img['src']
+
+
+def test_chinese_search_index(site):
+    text = (HTML / 'searchindex.js').read_text(encoding='utf-8')
+    index = json.loads(text[text.index('(') + 1:text.rindex(')')])
+    docs = index['docnames']
+    hits = index['terms'].get('广播')
+    assert hits is not None, 'jieba did not index 广播'
+    hits = hits if isinstance(hits, list) else [hits]
+    assert 'chapter_preliminaries/ndarray' in [docs[i] for i in hits]
+
+
+def test_ui_is_chinese(site):
+    assert '<html lang="zh-CN"' in (HTML / 'intro.html').read_text(encoding='utf-8')
+
+
+def test_gpu_cells_are_badged(site):
+    css = (HTML / '_static' / 'bookkit.css').read_text(encoding='utf-8')
+    assert 'div.cell.tag_gpu::before' in css
+    for section in written_sections():
+        source = (ROOT / 'book' / section['source']).read_text(encoding='utf-8')
+        n_tagged = len(re.findall(r'^:tags: \[[^\]]*\bgpu\b', source, re.M))
+        assert len(soup(section['source']).select('div.cell.tag_gpu')) == n_tagged
+
+
+def test_stand_in_pages_carry_the_warning(site):
+    from bookkit import fashion_mnist
+    for section in written_sections():
+        source = (ROOT / 'book' / section['source']).read_text(encoding='utf-8')
+        warned = bool(soup(section['source']).select('.stand-in-data'))
+        uses = 'load_data_fashion_mnist' in source
+        assert warned == (uses and fashion_mnist.status() == 'stand-in'), section['section']
+
+
+def test_execution_report(exec_report):
+    rows = {r['notebook']: r for r in exec_report}
+    for section in written_sections():
+        row = rows['book/' + section['source']]
+        assert row['succeeded'] and row['seconds'] is not None
+        assert row['device'] in ('cpu', 'cuda')
+    assert (ROOT / '_build' / 'exec-report.md').exists()
