@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PIP := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip
 JB_BUILD := $(BIN)/jupyter-book build book --toc $(CURDIR)/_toc.yml
 
-.PHONY: html test data env sysdeps nb clean
+.PHONY: html test data env sysdeps nb lint preview clean
 
 html: env data  ## execute every notebook (cached) and build _build/html
 	set -o pipefail; $(JB_BUILD) -n -W --keep-going 2>&1 | tee _build/build.log
@@ -18,6 +18,14 @@ test: html  ## build, then run the test suite
 
 nb: env data  ## execute one page as the build does: make nb NB=book/chapter_preliminaries/ndarray.md
 	$(BIN)/python -m bookkit.run_one $(NB)
+
+lint: env  ## ruff on notebook cells and infrastructure, YAML parse check
+	$(BIN)/python -m bookkit.lint
+
+preview: html  ## serve _build/html at http://127.0.0.1:8000 and rebuild on every save
+	$(BIN)/python -m http.server -b 127.0.0.1 -d _build/html 8000 & \
+	trap "kill $$!" EXIT; \
+	$(BIN)/watchfiles --ignore-paths book/data 'make -s html' book bookkit _config.yml _toc.yml
 
 data: env  ## real Fashion-MNIST where reachable, otherwise the stand-in
 	$(BIN)/python -m bookkit.fashion_mnist

@@ -11,10 +11,6 @@ from pathlib import Path
 from jupyter_cache import get_cache
 from myst_nb.sphinx_ import NbMetadataCollector
 
-from . import ROOT
-
-CACHE = ROOT / '_build' / '.jupyter_cache'
-
 
 def training_device():
     import torch
@@ -26,15 +22,11 @@ def cell_seconds(cell):
     start, end = timing.get('iopub.execute_input'), timing.get('shell.execute_reply')
     if not (start and end):
         return None
-    parse = lambda s: datetime.fromisoformat(s.replace('Z', '+00:00'))
-    return round((parse(end) - parse(start)).total_seconds(), 2)
+    return round((datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds(), 2)
 
 
-def gpu_cells(path):
+def gpu_cells(cache, path):
     """Wall times of the cells tagged gpu, from the cached executed notebook."""
-    if not CACHE.exists():
-        return []
-    cache = get_cache(str(CACHE))
     if not cache.list_project_records(filter_uris=[str(path)]):
         return []  # never executed through the cache (e.g. a page without code)
     cached = cache.get_cached_project_nb(str(path))
@@ -45,20 +37,22 @@ def gpu_cells(path):
             if c.cell_type == 'code' and 'gpu' in c.metadata.get('tags', [])]
 
 
-def collect(env, build_start):
+def collect(app):
+    env, root = app.env, Path(app.srcdir).parent
+    cache = get_cache(app.env.mystnb_config.execution_cache_path)
     rows, device = [], None
     for docname in sorted(env.found_docs):
         data = NbMetadataCollector.get_exec_data(env, docname)
         if not data:
             continue
         path = Path(env.doc2path(docname)).resolve()
-        cells = gpu_cells(path)
+        cells = gpu_cells(cache, path)
         if cells and device is None:
             device = training_device()
         rows.append({
-            'notebook': str(path.relative_to(ROOT)),
+            'notebook': str(path.relative_to(root)),
             'seconds': round(data['runtime'], 2) if data['runtime'] is not None else None,
-            'executed': data['mtime'] >= build_start,
+            'executed': data['mtime'] >= env.bookkit_build_start,
             'succeeded': data['succeeded'],
             'gpu_cells': cells,
             'device': device if cells else 'cpu',
@@ -78,8 +72,8 @@ def markdown(rows):
     return '\n'.join(lines) + '\n'
 
 
-def write(env, build_start, build_dir):
-    rows = collect(env, build_start)
-    build_dir = Path(build_dir)
+def write(app):
+    rows = collect(app)
+    build_dir = Path(app.outdir).parent
     (build_dir / 'exec-report.json').write_text(json.dumps(rows, indent=1, ensure_ascii=False))
     (build_dir / 'exec-report.md').write_text(markdown(rows))

@@ -37,7 +37,15 @@ class SolutionTitle(gettext.NullTranslations):
 
 
 def set_kernel_environment(app, config):
-    os.environ.setdefault('MATPLOTLIBRC', str(ROOT / 'bookkit' / 'matplotlibrc'))
+    """Point the kernels at our matplotlibrc, whose CJK font must be installed."""
+    rc = os.environ.setdefault('MATPLOTLIBRC', str(ROOT / 'bookkit' / 'matplotlibrc'))
+    from matplotlib import font_manager, rc_params_from_file
+    font = rc_params_from_file(rc, use_default_template=False)['font.sans-serif'][0]
+    try:
+        font_manager.findfont(font, fallback_to_default=False)
+    except ValueError as err:
+        raise ExtensionError(f'plot labels need the font {font!r} ({rc}): install the Debian '
+                             'package fonts-noto-cjk (scripts/install-system-packages.sh)') from err
 
 
 def translate_solution_title(app, config):
@@ -68,14 +76,15 @@ def record_start(app):
 
 def rerun_if_data_changed(app, env, added, changed, removed):
     """jupyter-cache keys on code only: when the data changes, re-run its pages."""
-    stamp = exec_report.CACHE / 'bookkit-data-stamp'
+    cache_path = Path(app.env.mystnb_config.execution_cache_path)
+    stamp = cache_path / 'bookkit-data-stamp'
     current = fashion_mnist.fingerprint()
     if stamp.exists() and stamp.read_text() == current:
         return []
     stale = [d for d in env.found_docs
              if USES_DATA in Path(env.doc2path(d)).read_text(encoding='utf-8')]
     if stamp.exists():
-        cache = get_cache(str(exec_report.CACHE))
+        cache = get_cache(str(cache_path))
         for docname in stale:
             uri = str(Path(env.doc2path(docname)).resolve())
             if cache.list_project_records(filter_uris=[uri]):
@@ -89,8 +98,7 @@ def rerun_if_data_changed(app, env, added, changed, removed):
 
 def write_report(app, exception):
     if exception is None and app.builder.format == 'html':
-        exec_report.write(app.env, app.env.bookkit_build_start,
-                          os.path.dirname(app.outdir))
+        exec_report.write(app)
 
 
 def setup(app):

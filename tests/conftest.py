@@ -1,6 +1,10 @@
 """Shared fixtures: the exercise catalogue, the toc, and the built site."""
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -45,3 +49,35 @@ def site():
 @pytest.fixture(scope='session')
 def exec_report(site):
     return json.loads((ROOT / '_build' / 'exec-report.json').read_text())
+
+
+# --- building a throw-away one-page book -------------------------------------
+JB = str(Path(sys.executable).with_name('jupyter-book'))
+FRONT = """---
+jupytext: {{text_representation: {{extension: .md, format_name: myst}}}}
+kernelspec: {{display_name: Python 3, language: python, name: python3}}
+{extra}---
+# 故障演示
+
+"""
+
+
+def cell(code):
+    return f'```{{code-cell}} ipython3\n{code}\n```\n'
+
+
+def build_tiny_book(tmp_path, body, front='', env=None, page=None):
+    """Build a one-page book with the real _config.yml; return (exit code, output).
+
+    The page is FRONT + body, or the whole text `page`.
+    """
+    book = tmp_path / 'book'
+    shutil.copytree(BOOK / '_static', book / '_static')
+    text = page if page is not None else FRONT.format(extra=front) + body
+    (book / 'broken.md').write_text(text, encoding='utf-8')
+    (tmp_path / '_toc.yml').write_text('format: jb-book\nroot: broken\n')
+    result = subprocess.run(
+        [JB, 'build', str(book), '--config', str(ROOT / '_config.yml'), '--toc', str(tmp_path / '_toc.yml'),
+         '--path-output', str(tmp_path), '-n', '-W', '--keep-going'],
+        capture_output=True, text=True, timeout=300, env=dict(os.environ, **(env or {})))
+    return result.returncode, re.sub(r'\x1b\[[0-9;]*m', '', result.stdout + result.stderr)

@@ -5,7 +5,6 @@ import re
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import HTML, ROOT, anchor, page_html, written_sections
 
 BUILD_LOG = ROOT / '_build' / 'build.log'

@@ -1,10 +1,8 @@
 """The catalogue, the table of contents and the files under book/ agree."""
 import re
-from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import BOOK, ROOT, anchor, catalogue, is_written, written_sections
 
 SHARED = ROOT.parent / 'shared' / 'exercises.yml'
