@@ -7,6 +7,7 @@
 - writes an execution report (_build/exec-report.{json,md}) at the end.
 """
 import gettext
+import hashlib
 import os
 import re
 import time
@@ -74,26 +75,40 @@ def record_start(app):
     app.env.bookkit_build_start = time.time()
 
 
-def rerun_if_data_changed(app, env, added, changed, removed):
-    """jupyter-cache keys on code only: when the data changes, re-run its pages."""
-    cache_path = Path(app.env.mystnb_config.execution_cache_path)
-    stamp = cache_path / 'bookkit-data-stamp'
-    current = fashion_mnist.fingerprint()
-    if stamp.exists() and stamp.read_text() == current:
-        return []
-    stale = [d for d in env.found_docs
-             if USES_DATA in Path(env.doc2path(d)).read_text(encoding='utf-8')]
-    if stamp.exists():
-        cache = get_cache(str(cache_path))
-        for docname in stale:
-            uri = str(Path(env.doc2path(docname)).resolve())
-            if cache.list_project_records(filter_uris=[uri]):
-                cached = cache.get_cached_project_nb(uri)
-                if cached is not None:
-                    cache.remove_cache(cached.pk)
-    stamp.parent.mkdir(parents=True, exist_ok=True)
-    stamp.write_text(current)
-    return stale
+# What the notebooks' outputs depend on besides their code cells, which is all that
+# jupyter-cache hashes: the installed packages and kernel settings (every page), and
+# the Fashion-MNIST files (pages that load them). A change re-runs those pages.
+KERNEL_INPUTS = ['requirements.txt', 'bookkit/matplotlibrc']
+
+
+def kernel_fingerprint():
+    digest = hashlib.sha256()
+    for name in KERNEL_INPUTS:
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()
+
+
+def stale_pages(app, env, added, changed, removed):
+    """On env-get-outdated: drop cached outputs whose inputs changed; re-read their pages."""
+    cache_path = Path(env.mystnb_config.execution_cache_path)
+    uses_data = {d for d in env.found_docs
+                 if USES_DATA in Path(env.doc2path(d)).read_text(encoding='utf-8')}
+    stale = set()
+    for name, current, pages in [('kernel', kernel_fingerprint(), set(env.found_docs)),
+                                 ('data', fashion_mnist.fingerprint(), uses_data)]:
+        stamp = cache_path / f'bookkit-{name}-stamp'
+        if stamp.exists() and stamp.read_text() != current:
+            stale |= pages
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(current)
+    cache = get_cache(str(cache_path))
+    for docname in stale:
+        uri = str(Path(env.doc2path(docname)).resolve())
+        if cache.list_project_records(filter_uris=[uri]):
+            cached = cache.get_cached_project_nb(uri)
+            if cached is not None:
+                cache.remove_cache(cached.pk)
+    return sorted(stale)
 
 
 def write_report(app, exception):
@@ -106,6 +121,6 @@ def setup(app):
     app.connect('config-inited', translate_solution_title)
     app.connect('builder-inited', record_start)
     app.connect('source-read', check_data)
-    app.connect('env-get-outdated', rerun_if_data_changed)
+    app.connect('env-get-outdated', stale_pages)
     app.connect('build-finished', write_report)
     return {'parallel_read_safe': True, 'parallel_write_safe': True}
