@@ -1,4 +1,19 @@
 """Build-time helpers for the book: data, Sphinx extension, single-page runs."""
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Environment of every kernel that executes a page (build, prefill, `make nb`):
+# the CJK font for plot labels, and one torch thread per kernel so that parallel
+# execution does not oversubscribe the cores and every path prints the same numbers.
+KERNEL_ENV = {
+    'MATPLOTLIBRC': str(ROOT / 'bookkit' / 'matplotlibrc'),
+    'OMP_NUM_THREADS': '1',
+    'MKL_NUM_THREADS': '1',
+}
+
+
+def set_kernel_env():
+    for name, value in KERNEL_ENV.items():
+        os.environ.setdefault(name, value)

@@ -2,12 +2,11 @@
 
     python -m bookkit.run_one book/chapter_preliminaries/ndarray.md [--save OUT.ipynb]
 
-Runs in the notebook's folder with the build's matplotlibrc, the per-cell
+Runs in the notebook's folder with the build's kernel environment, the per-cell
 timeout from _config.yml (or the page's front matter), and stops at the
 first failing cell that is not tagged raises-exception.
 """
 import argparse
-import os
 import sys
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ from myst_nb.core.read import read_myst_markdown_notebook
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from . import ROOT
+from . import ROOT, set_kernel_env
 
 
 def cell_timeout(nb):
@@ -30,7 +29,7 @@ def cell_timeout(nb):
 def run(path):
     path = Path(path).resolve()
     nb = read_myst_markdown_notebook(path.read_text(encoding='utf-8'))
-    os.environ.setdefault('MATPLOTLIBRC', str(ROOT / 'bookkit' / 'matplotlibrc'))
+    set_kernel_env()
     client = NotebookClient(nb, timeout=cell_timeout(nb), kernel_name='python3',
                             resources={'metadata': {'path': str(path.parent)}})
     start = time.perf_counter()

@@ -17,7 +17,7 @@ import sphinx.locale
 from jupyter_cache import get_cache
 from sphinx.errors import ExtensionError
 
-from . import ROOT, exec_report, fashion_mnist
+from . import ROOT, exec_report, fashion_mnist, set_kernel_env
 
 USES_DATA = 'load_data_fashion_mnist'
 STAND_IN_WARNING = """
@@ -39,7 +39,8 @@ class SolutionTitle(gettext.NullTranslations):
 
 def set_kernel_environment(app, config):
     """Point the kernels at our matplotlibrc, whose CJK font must be installed."""
-    rc = os.environ.setdefault('MATPLOTLIBRC', str(ROOT / 'bookkit' / 'matplotlibrc'))
+    set_kernel_env()
+    rc = os.environ['MATPLOTLIBRC']
     from matplotlib import font_manager, rc_params_from_file
     font = rc_params_from_file(rc, use_default_template=False)['font.sans-serif'][0]
     try:
@@ -78,7 +79,7 @@ def record_start(app):
 # What the notebooks' outputs depend on besides their code cells, which is all that
 # jupyter-cache hashes: the installed packages and kernel settings (every page), and
 # the Fashion-MNIST files (pages that load them). A change re-runs those pages.
-KERNEL_INPUTS = ['requirements.txt', 'bookkit/matplotlibrc']
+KERNEL_INPUTS = ['requirements.txt', 'bookkit/matplotlibrc', 'bookkit/__init__.py']
 
 
 def kernel_fingerprint():
