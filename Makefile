@@ -1,4 +1,4 @@
-# Build and test the book. The two commands in README.md: `make html`, `make test`.
+# Build and test the book. The two commands in README.md: `make book`, `make test`.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -8,12 +8,20 @@ BIN := $(VENV)/bin
 PIP := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip
 JB_BUILD := $(BIN)/jupyter-book build book --toc $(CURDIR)/_toc.yml
 
-.PHONY: html test data env sysdeps nb lint preview clean
+.PHONY: book html pdf test data env sysdeps nb lint preview clean
+
+book: html pdf  ## the site and the PDF edition
 
 html: env data  ## execute every notebook (cached) and build _build/html
 	set -o pipefail; $(JB_BUILD) -n -W --keep-going 2>&1 | tee _build/build.log
 
-test: html  ## build, then run the test suite
+pdf: html  ## the PDF edition from the execution cache: _build/latex/book.pdf, linked from the site
+	$(BIN)/python -m bookkit.pdf tools
+	rm -f _build/latex/book.pdf
+	set -o pipefail; $(JB_BUILD) --builder pdflatex -n -W --keep-going 2>&1 | tee _build/pdf.log
+	$(BIN)/python -m bookkit.pdf finish
+
+test: book  ## build the site and the PDF, then run the test suite
 	$(BIN)/python -m pytest
 
 nb: env data  ## execute one page as the build does: make nb NB=book/chapter_preliminaries/ndarray.md

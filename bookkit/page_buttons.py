@@ -1,0 +1,79 @@
+"""Header buttons on every section page.
+
+Reveal: one click opens every collapsed solution (it presses the buttons that
+sphinx-togglebutton put on them). Download: the executed notebook (.ipynb), the
+MyST source (the theme's button) and the whole book as a PDF. Launch: the executed notebook in Colab (the
+publishing workflow pushes executed notebooks to the `notebooks` branch), and the
+same section in the original book on zh.d2l.ai.
+"""
+import shutil
+from pathlib import Path
+
+from . import catalogue
+
+# Press sphinx-togglebutton's own button on every solution that is still hidden.
+REVEAL_ALL = ("document.querySelectorAll('.solution.toggle-hidden > .admonition-title')"
+              ".forEach(t => t.click())")
+NOTEBOOKS_BRANCH = 'notebooks'  # the workflow publishes the executed notebooks there
+COLAB = ('https://colab.research.google.com/github/{repo}/blob/'
+         + NOTEBOOKS_BRANCH + '/{docname}.ipynb')
+
+
+def executed_notebook(app, docname):
+    path = Path(app.outdir).parent / 'jupyter_execute' / f'{docname}.ipynb'
+    return path if path.exists() else None
+
+
+def github_repo(app):
+    url = app.config.html_theme_options.get('repository_url', '')
+    return url.removeprefix('https://github.com/').strip('/')
+
+
+def drop_duplicate_scripts(context):
+    """Inline scripts that extensions add while documents are read (sphinx-thebe,
+    sphinx-togglebutton) reach the page twice under Sphinx 7.4, once with filename
+    None and once with '', and the second `const` declaration is a console error."""
+    seen, unique = set(), []
+    for script in context.get('script_files', []):
+        key = (script.filename or '', tuple(sorted(script.attributes.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context['script_files'] = unique
+
+
+def add_buttons(app, pagename, templatename, context, doctree):
+    drop_duplicate_scripts(context)
+    buttons = context.get('header_buttons')
+    if buttons is None:
+        return
+    pathto = context['pathto']
+    downloads = next((b for b in buttons if b.get('label') == 'download-buttons'), None)
+    notebook = executed_notebook(app, pagename)
+    if downloads is not None:
+        if notebook is not None:
+            target = Path(app.outdir) / '_sources' / f'{pagename}.ipynb'
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(notebook, target)
+            downloads['buttons'].insert(0, {
+                'type': 'link', 'url': f"{pathto('_sources', 1)}/{pagename}.ipynb",
+                'text': '.ipynb', 'icon': 'fas fa-code', 'tooltip': '下载已执行的笔记本',
+                'label': 'download-notebook-button'})
+        downloads['buttons'].append({
+            'type': 'link', 'url': pathto('book.pdf', 1), 'text': '全书 PDF',
+            'icon': 'fas fa-book', 'tooltip': '下载全书 PDF（离线阅读）',
+            'label': 'download-book-pdf-button'})
+    section = catalogue.by_docname().get(pagename)
+    if section is None:
+        return
+    buttons.append({
+        'type': 'javascript', 'javascript': REVEAL_ALL, 'tooltip': '展开本页全部解答',
+        'icon': 'fas fa-eye', 'label': 'reveal-all-button'})
+    if notebook is not None:
+        buttons.append({
+            'type': 'link', 'url': COLAB.format(repo=github_repo(app), docname=pagename),
+            'tooltip': '在 Colab 中打开已执行的笔记本', 'icon': 'fas fa-rocket',
+            'label': 'colab-button'})
+    buttons.append({
+        'type': 'link', 'url': section['url'], 'tooltip': f"原书 {section['section']} 节",
+        'icon': 'fas fa-book-open', 'label': 'original-book-button'})

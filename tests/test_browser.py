@@ -1,0 +1,167 @@
+"""The built site in a real browser: Debian's chromium, driven by Playwright.
+
+Every written page is loaded from a local HTTP server at a desktop and a phone
+width. Checked: math typeset by the vendored MathJax, every image loaded, no
+console error, no request leaving localhost, no horizontal scroll on a phone,
+solutions hidden until clicked (one by one, or all at once), Chinese search,
+and the training badge and stand-in warning on screen. Screenshots for review
+go to _build/screenshots/.
+"""
+import functools
+import http.server
+import re
+import shutil
+import threading
+from urllib.parse import quote
+
+import pytest
+from conftest import HTML, ROOT, written_sections
+
+CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+SHOTS = ROOT / '_build' / 'screenshots'
+DESKTOP = {'width': 1280, 'height': 900}
+PHONE = {'width': 390, 'height': 844}
+PAGES = ['intro.html'] + [s['source'].replace('.md', '.html') for s in written_sections()]
+SEARCHES = {'广播': 'chapter_preliminaries/ndarray.html'}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope='module')
+def server(site):
+    httpd = http.server.ThreadingHTTPServer(
+        ('127.0.0.1', 0), functools.partial(QuietHandler, directory=str(HTML)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f'http://127.0.0.1:{httpd.server_port}/'
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope='module')
+def browser():
+    from playwright.sync_api import sync_playwright
+    if not shutil.which(CHROMIUM):
+        pytest.fail('no chromium: install the Debian package chromium '
+                    '(bash scripts/install-system-packages.sh)')
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox'])
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page load, with every request and console error it caused."""
+
+    def __init__(self, browser, server, path, viewport):
+        self.context = browser.new_context(viewport=viewport)
+        self.page = self.context.new_page()
+        self.requests, self.errors = [], []
+        self.page.on('request', lambda r: self.requests.append(r.url))
+        self.page.on('console', lambda m: m.type == 'error' and self.errors.append(m.text))
+        self.page.on('pageerror', lambda e: self.errors.append(str(e)))
+        self.page.goto(server + path, wait_until='networkidle')
+        self.page.evaluate('() => window.MathJax?.startup?.promise')
+
+    def outside(self, server):
+        return [u for u in self.requests if not u.startswith((server, 'data:', 'blob:'))]
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(scope='module', params=PAGES)
+def desktop(request, browser, server):
+    visit = Visit(browser, server, request.param, DESKTOP)
+    yield request.param, visit
+    visit.close()
+
+
+def test_page_loads_cleanly(desktop, server):
+    path, visit = desktop
+    assert visit.outside(server) == []
+    assert visit.errors == []
+    broken = visit.page.evaluate(
+        "() => [...document.images].filter(i => !(i.complete && i.naturalWidth > 0))"
+        ".map(i => i.src)")
+    assert broken == []
+
+
+def test_math_is_typeset(desktop):
+    path, visit = desktop
+    expected = visit.page.locator('.math').count()
+    typeset = visit.page.locator('mjx-container').count()
+    assert typeset >= expected
+    text = visit.page.inner_text('article')
+    assert '$$' not in text and '\\(' not in text and '\\[' not in text
+
+
+@pytest.mark.parametrize('path', PAGES)
+def test_no_horizontal_scroll_on_a_phone(browser, server, path):
+    visit = Visit(browser, server, path, PHONE)
+    overflow = visit.page.evaluate(
+        '() => document.documentElement.scrollWidth - window.innerWidth')
+    visit.close()
+    assert overflow <= 0
+
+
+def solution_shown(page, index):
+    """Is the body of the index-th solution on screen (not just its title)?"""
+    return page.locator('.solution').nth(index).locator(':scope > :not(.admonition-title)') \
+        .first.is_visible()
+
+
+def test_solution_hidden_until_clicked(browser, server):
+    visit = Visit(browser, server, 'chapter_preliminaries/ndarray.html', DESKTOP)
+    page = visit.page
+    assert page.locator('.solution').count() >= 2
+    assert not solution_shown(page, 0) and not solution_shown(page, 1)
+    page.locator('.solution').nth(0).locator(':scope > .admonition-title').click()
+    assert solution_shown(page, 0) and not solution_shown(page, 1)
+    page.locator('button.btn-reveal-all-button').first.click()
+    assert all(solution_shown(page, i) for i in range(page.locator('.solution').count()))
+    visit.close()
+
+
+@pytest.mark.parametrize('term', SEARCHES)
+def test_chinese_search_finds_the_page(browser, server, term):
+    visit = Visit(browser, server, f'search.html?q={quote(term)}', DESKTOP)
+    visit.page.wait_for_selector('#search-results li', timeout=15000)
+    links = visit.page.eval_on_selector_all('#search-results li a', 'as => as.map(a => a.href)')
+    visit.close()
+    assert any(SEARCHES[term] in link for link in links), links
+
+
+def tagged_gpu(section):
+    text = (ROOT / 'book' / section['source']).read_text(encoding='utf-8')
+    return re.search(r'^:tags: \[[^\]]*\bgpu\b', text, re.M) is not None
+
+
+@pytest.mark.parametrize('section', [s for s in written_sections() if tagged_gpu(s)],
+                         ids=lambda s: s['section'])
+@pytest.mark.parametrize('viewport', [DESKTOP, PHONE], ids=['desktop', 'phone'])
+def test_training_badge_is_on_screen(browser, server, section, viewport):
+    visit = Visit(browser, server, section['source'].replace('.md', '.html'), viewport)
+    cell = visit.page.locator('div.cell.tag_gpu').first
+    badge = cell.evaluate("c => getComputedStyle(c, '::before').content")
+    box = cell.bounding_box()
+    visit.close()
+    assert '训练单元格' in badge
+    assert box['width'] <= viewport['width']
+
+
+def test_screenshots_for_review(browser, server):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pages = {'intro': 'intro.html'}
+    section = next((s for s in written_sections() if tagged_gpu(s)), written_sections()[0])
+    pages[section['source'].split('/')[-1].removesuffix('.md')] = \
+        section['source'].replace('.md', '.html')
+    for name, path in pages.items():
+        for label, viewport in [('desktop', DESKTOP), ('mobile', PHONE)]:
+            visit = Visit(browser, server, path, viewport)
+            shot = SHOTS / f'{name}-{label}.png'
+            visit.page.screenshot(path=str(shot))
+            visit.close()
+            assert shot.stat().st_size > 10_000

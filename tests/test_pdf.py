@@ -1,0 +1,72 @@
+"""The PDF edition (`make pdf`): complete, with every plot, Chinese typeset, no LaTeX errors."""
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import HTML, ROOT, written_sections
+
+from bookkit import pdf
+
+
+@pytest.fixture(scope='module')
+def book_pdf(site):
+    if not pdf.PDF.exists():
+        pytest.fail('no PDF: run `make pdf` first (`make test` does)')
+    return pdf.PDF
+
+
+@pytest.fixture(scope='module')
+def text(book_pdf):
+    out = subprocess.run(['pdftotext', '-layout', str(book_pdf), '-'], check=True,
+                         capture_output=True, text=True).stdout
+    return re.sub(r'\s+', ' ', out)
+
+
+def test_every_section_title_and_exercise_number(text):
+    assert '目录' in text
+    for chapter in ('第 2 章 预备知识', '第 3 章 线性神经网络'):
+        assert chapter.replace(' ', '') in text.replace(' ', '')
+    for section in written_sections():
+        assert f"{section['section']} {section['title']}" in text
+        for ex in section['exercises']:
+            assert f"练习 {ex['id']}" in text, ex['id']
+
+
+def test_solutions_are_expanded_in_print(text):
+    written = sum(len(s['exercises']) for s in written_sections())
+    assert text.count('简答') >= written
+
+
+def html_plot_images():
+    return sum(len(BeautifulSoup(p.read_text(encoding='utf-8'), 'html.parser')
+                   .select('.cell_output img'))
+               for p in HTML.rglob('*.html'))
+
+
+def test_every_plot_is_in_the_pdf(book_pdf):
+    listing = subprocess.run(['pdfimages', '-list', str(book_pdf)], check=True,
+                             capture_output=True, text=True).stdout.splitlines()[2:]
+    assert len(listing) >= html_plot_images() > 0
+
+
+def test_latex_log_is_clean_and_pdf_is_small(book_pdf):
+    assert pdf.problems(pdf.LOG.read_text(encoding='utf-8', errors='replace')) == []
+    assert book_pdf.stat().st_size < pdf.MAX_BYTES
+    assert (HTML / 'book.pdf').read_bytes() == book_pdf.read_bytes()
+
+
+def test_checker_catches_latex_errors_and_missing_glyphs():
+    log = ('(./book.aux)\n! LaTeX Error: File `bbm.sty\' not found.\n'
+           'Missing character: There is no 龘 in font FreeSerif!\n')
+    assert len(pdf.problems(log)) == 2
+
+
+def test_missing_xelatex_names_the_package(tmp_path):
+    env = dict(os.environ, PATH=str(tmp_path))  # no TeX on this PATH
+    result = subprocess.run([sys.executable, '-m', 'bookkit.pdf', 'tools'], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert 'texlive-xetex' in result.stderr and 'install-system-packages.sh' in result.stderr
