@@ -7,12 +7,14 @@ BIN := $(VENV)/bin
 # build that does not match the registry's torchvision (see README.md).
 PIP := env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(BIN)/python -m pip
 JB_BUILD := $(BIN)/jupyter-book build book --toc $(CURDIR)/_toc.yml
+JOBS ?= $(shell nproc)  # kernels that execute notebooks at once (bookkit/prefill.py)
 
-.PHONY: book html pdf test data env sysdeps nb lint preview clean
+.PHONY: book html pdf test data env sysdeps nb lint preview benchmark clean
 
 book: html pdf  ## the site and the PDF edition
 
-html: env data  ## execute every notebook (cached) and build _build/html
+html: env data  ## execute changed notebooks in parallel (cached), then build _build/html
+	$(BIN)/python -m bookkit.prefill --jobs $(JOBS)
 	set -o pipefail; $(JB_BUILD) -n -W --keep-going 2>&1 | tee _build/build.log
 
 pdf: html  ## the PDF edition from the execution cache: _build/latex/book.pdf, linked from the site
@@ -53,6 +55,9 @@ $(VENV)/.installed: requirements.txt package.json | sysdeps
 
 sysdeps:
 	bash scripts/install-system-packages.sh
+
+benchmark: env data  ## time clean/no-op/one-edit/PDF builds and serial vs parallel: _build/benchmark.md
+	$(BIN)/python -m bookkit.benchmark
 
 clean:  ## remove the built site but keep the execution cache
 	find _build -mindepth 1 -maxdepth 1 ! -name .jupyter_cache -exec rm -rf {} +

@@ -1,6 +1,7 @@
 """Per-notebook execution report, written after every HTML build.
 
-For each executed page: seconds, whether it ran in this build or came from
+For each executed page: seconds, whether it ran in this build (in the parallel
+prefill, see bookkit.prefill, or in Jupyter Book itself) or came from
 jupyter-cache, whether it succeeded, and for cells tagged ``gpu`` the device
 and each cell's wall time (from nbclient's timing metadata in the cache).
 """
@@ -26,19 +27,38 @@ def cell_seconds(cell):
 
 
 def gpu_cells(cache, path):
-    """Wall times of the cells tagged gpu, from the cached executed notebook."""
+    """Wall times of the cells tagged gpu: recorded by the prefill, else None."""
     if not cache.list_project_records(filter_uris=[str(path)]):
         return []  # never executed through the cache (e.g. a page without code)
     cached = cache.get_cached_project_nb(str(path))
     if cached is None:
         return []
+    if 'gpu_cells' in cached.data:
+        return cached.data['gpu_cells']
     nb = cache.get_cache_bundle(cached.pk).nb
     return [{'cell': i, 'seconds': cell_seconds(c)} for i, c in enumerate(nb.cells)
             if c.cell_type == 'code' and 'gpu' in c.metadata.get('tags', [])]
 
 
+def prefilled(root):
+    """Pages the parallel prefill executed just before this build (its report is consumed)."""
+    report = root / '_build' / 'prefill.json'
+    if not report.exists():
+        return {}
+    data = json.loads(report.read_text())
+    report.unlink()
+    return {name: row for name, row in data['notebooks'].items() if row['succeeded']}
+
+
+def how(name, data, env, prefill):
+    if data['mtime'] >= env.bookkit_build_start:
+        return 'build'
+    return 'prefill' if name in prefill else 'cache'
+
+
 def collect(app):
     env, root = app.env, Path(app.srcdir).parent
+    prefill = prefilled(root)
     cache = get_cache(app.env.mystnb_config.execution_cache_path)
     rows, device = [], None
     for docname in sorted(env.found_docs):
@@ -49,10 +69,11 @@ def collect(app):
         cells = gpu_cells(cache, path)
         if cells and device is None:
             device = training_device()
+        name = str(path.relative_to(root))
         rows.append({
-            'notebook': str(path.relative_to(root)),
+            'notebook': name,
             'seconds': round(data['runtime'], 2) if data['runtime'] is not None else None,
-            'executed': data['mtime'] >= env.bookkit_build_start,
+            'executed': how(name, data, env, prefill),
             'succeeded': data['succeeded'],
             'gpu_cells': cells,
             'device': device if cells else 'cpu',
@@ -61,14 +82,16 @@ def collect(app):
 
 
 def markdown(rows):
-    lines = ['| notebook | seconds | executed this build | succeeded | device | gpu cells (s) |',
+    lines = ['| notebook | seconds | executed by | succeeded | device | gpu cells (s) |',
              '|---|---|---|---|---|---|']
     for r in rows:
         gpu = ', '.join(str(c['seconds']) for c in r['gpu_cells']) or '-'
-        lines.append(f"| {r['notebook']} | {r['seconds']} | {'yes' if r['executed'] else 'no (cache)'}"
+        lines.append(f"| {r['notebook']} | {r['seconds']} | {r['executed']}"
                      f" | {r['succeeded']} | {r['device']} | {gpu} |")
-    executed = sum(r['executed'] for r in rows)
-    lines.append(f'\n{executed} of {len(rows)} notebooks executed in this build.')
+    executed = sum(r['executed'] != 'cache' for r in rows)
+    lines.append(f'\n{executed} of {len(rows)} notebooks executed in this build '
+                 '(prefill: in parallel before Jupyter Book; build: by Jupyter Book; '
+                 'cache: outputs reused).')
     return '\n'.join(lines) + '\n'
 
 

@@ -9,7 +9,6 @@
   original book) and the `coverage-table` directive for the landing page.
 """
 import gettext
-import hashlib
 import os
 import re
 import time
@@ -19,12 +18,11 @@ import sphinx.locale
 from jupyter_cache import get_cache
 from sphinx.errors import ExtensionError
 
-from . import ROOT, exec_report, fashion_mnist, set_kernel_env
+from . import exec_report, fashion_mnist, invalidation, set_kernel_env
 from .coverage import CoverageTable
 from .mathjax import copy_mathjax
 from .page_buttons import add_buttons
 
-USES_DATA = 'load_data_fashion_mnist'
 STAND_IN_WARNING = """
 ```{admonition} 注意：本页使用的是替代数据
 :class: danger stand-in-data
@@ -63,7 +61,7 @@ def translate_solution_title(app, config):
 
 def check_data(app, docname, source):
     """On source-read: fail early on missing data, flag stand-in pages."""
-    if USES_DATA not in source[0]:
+    if invalidation.USES_DATA not in source[0]:
         return
     state = fashion_mnist.status()
     if state == 'missing':
@@ -81,40 +79,22 @@ def record_start(app):
     app.env.bookkit_build_start = time.time()
 
 
-# What the notebooks' outputs depend on besides their code cells, which is all that
-# jupyter-cache hashes: the installed packages and kernel settings (every page), and
-# the Fashion-MNIST files (pages that load them). A change re-runs those pages.
-KERNEL_INPUTS = ['requirements.txt', 'bookkit/matplotlibrc', 'bookkit/__init__.py']
-
-
-def kernel_fingerprint():
-    digest = hashlib.sha256()
-    for name in KERNEL_INPUTS:
-        digest.update((ROOT / name).read_bytes())
-    return digest.hexdigest()
-
-
 def stale_pages(app, env, added, changed, removed):
-    """On env-get-outdated: drop cached outputs whose inputs changed; re-read their pages."""
-    cache_path = Path(env.mystnb_config.execution_cache_path)
-    uses_data = {d for d in env.found_docs
-                 if USES_DATA in Path(env.doc2path(d)).read_text(encoding='utf-8')}
-    stale = set()
-    for name, current, pages in [('kernel', kernel_fingerprint(), set(env.found_docs)),
-                                 ('data', fashion_mnist.fingerprint(), uses_data)]:
-        stamp = cache_path / f'bookkit-{name}-stamp'
-        if stamp.exists() and stamp.read_text() != current:
-            stale |= pages
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(current)
-    cache = get_cache(str(cache_path))
-    for docname in stale:
-        uri = str(Path(env.doc2path(docname)).resolve())
-        if cache.list_project_records(filter_uris=[uri]):
-            cached = cache.get_cached_project_nb(uri)
-            if cached is not None:
-                cache.remove_cache(cached.pk)
-    return sorted(stale)
+    """On env-get-outdated: pages to re-read although their source did not change.
+
+    Those whose cached outputs bookkit.invalidation dropped (they re-execute now),
+    and those whose outputs the parallel prefill cached after the page was last read.
+    """
+    cache_path = env.mystnb_config.execution_cache_path
+    cache = get_cache(cache_path)
+    paths = {str(Path(env.doc2path(d)).resolve()): d for d in env.found_docs}
+    stale = {paths[str(p)] for p in invalidation.drop_stale(cache, cache_path, paths)}
+    for record in cache.list_cache_records():
+        docname = paths.get(record.uri)
+        read_at = env.all_docs.get(docname)  # microseconds since the epoch
+        if read_at is not None and invalidation.created_at(record) * 1e6 > read_at:
+            stale.add(docname)
+    return sorted(stale - set(changed) - set(added))
 
 
 def write_report(app, exception):
