@@ -41,12 +41,16 @@ def gpu_cells(cache, path):
 
 
 def prefilled(root):
-    """Pages the parallel prefill executed just before this build (its report is consumed)."""
+    """Pages the parallel prefill executed just before this build.
+
+    Its report is consumed (renamed to prefill-last.json), so that a later build
+    without a prefill does not claim its executions.
+    """
     report = root / '_build' / 'prefill.json'
     if not report.exists():
         return {}
     data = json.loads(report.read_text())
-    report.unlink()
+    report.replace(report.with_name('prefill-last.json'))
     return {name: row for name, row in data['notebooks'].items() if row['succeeded']}
 
 
