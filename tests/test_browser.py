@@ -15,7 +15,7 @@ import threading
 from urllib.parse import quote
 
 import pytest
-from conftest import HTML, ROOT, written_sections
+from conftest import HTML, ROOT, anchor, written_sections
 
 CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
 SHOTS = ROOT / '_build' / 'screenshots'
@@ -165,3 +165,30 @@ def test_screenshots_for_review(browser, server):
             visit.page.screenshot(path=str(shot))
             visit.close()
             assert shot.stat().st_size > 10_000
+
+
+def test_exercise_links_land_on_the_exercise(browser, server):
+    section = max(written_sections(), key=lambda s: len(s['exercises']))
+    last = anchor(section['exercises'][-1]['id'])
+    path = section['source'].replace('.md', '.html') + '#' + last
+    visit = Visit(browser, server, path, PHONE)
+    in_view = visit.page.locator(f'#{last}').evaluate(
+        'e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }')
+    visit.close()
+    assert in_view
+
+
+def loads_data(section):
+    return 'load_data_fashion_mnist' in (ROOT / 'book' / section['source']).read_text('utf-8')
+
+
+@pytest.mark.parametrize('section', [s for s in written_sections() if loads_data(s)],
+                         ids=lambda s: s['section'])
+@pytest.mark.parametrize('viewport', [DESKTOP, PHONE], ids=['desktop', 'phone'])
+def test_stand_in_warning_is_on_screen(browser, server, section, viewport):
+    if (ROOT / 'book' / 'data' / 'FashionMNIST' / 'STAND_IN').exists():
+        visit = Visit(browser, server, section['source'].replace('.md', '.html'), viewport)
+        warning = visit.page.locator('.stand-in-data')
+        visible, box = warning.is_visible(), warning.bounding_box()
+        visit.close()
+        assert visible and box['width'] <= viewport['width'] and box['y'] < 2 * viewport['height']

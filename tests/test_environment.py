@@ -3,6 +3,7 @@ import gzip
 import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -96,3 +97,22 @@ def test_corrupt_real_file_is_detected(tmp_path, monkeypatch):
         (tmp_path / f'{name}.gz').write_bytes(b'truncated')
     with pytest.raises(ValueError, match='corrupt'):
         fm.verify_real()
+
+
+def test_download_without_network_fails_fast_and_says_what_to_do(tmp_path):
+    """No network (every connection refused by a dead proxy): a clear message in seconds."""
+    code = ('import sys; from pathlib import Path; from bookkit import fashion_mnist as fm; '
+            f'fm.RAW = Path({str(tmp_path)!r}) / "raw"; fm.MARKER = Path({str(tmp_path)!r}) / "M"; '
+            'print(fm.prepare())')
+    dead = 'http://127.0.0.1:9'
+    env = dict(os.environ, BOOK_REQUIRE_REAL_DATA='1', http_proxy=dead, https_proxy=dead,
+               HTTP_PROXY=dead, HTTPS_PROXY=dead)
+    start = time.monotonic()
+    result = subprocess.run([sys.executable, '-c', code], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    seconds = time.monotonic() - start
+    assert result.returncode != 0
+    assert 'could not be fetched' in result.stderr and 'Put the four real .gz files' in \
+        result.stderr
+    assert seconds < 60, f'took {seconds:.0f} s'
+    assert not (tmp_path / 'raw').exists(), 'nothing half-downloaded is left behind'
