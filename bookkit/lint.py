@@ -1,5 +1,5 @@
 """Lint the book: ruff on the notebooks' code cells and on the infrastructure code,
-plus a parse check of every YAML file.
+a MyST check of the pages' prose, and a parse check of every YAML file.
 
     python -m bookkit.lint            # exit 1 and list problems as path:line: message
 
@@ -41,6 +41,37 @@ def code_cells(md_text):
         while i < len(lines) and lines[i] != '```':
             yield i + 1, lines[i]
             i += 1
+
+
+def display_math(md_text):
+    """Yield (first line, last line) of every $$ display-math block outside code cells."""
+    lines, in_code, i = md_text.splitlines(), False, 0
+    while i < len(lines):
+        text = lines[i].strip()
+        if text.startswith('```'):
+            in_code = FENCE.match(text) is not None if not in_code else text != '```'
+        elif not in_code and text.startswith('$$'):
+            end = i if len(text) > 4 and text.endswith('$$') else next(
+                (j for j in range(i + 1, len(lines)) if lines[j].strip().endswith('$$')), i)
+            yield i, end
+            i = end
+        i += 1
+
+
+def lint_prose(pages):
+    """$$ … $$ is display math only as a paragraph of its own; glued to a text line,
+    MyST reads the dollars as text and the formula breaks (in HTML and PDF alike)."""
+    problems = []
+    for page in pages:
+        lines = page.read_text(encoding='utf-8').splitlines()
+        for start, end in display_math('\n'.join(lines)):
+            if start > 0 and lines[start - 1].strip():
+                problems.append(f'{shown(page)}:{start + 1}: MD001 display math ($$) needs a '
+                                'blank line before it')
+            if end + 1 < len(lines) and lines[end + 1].strip():
+                problems.append(f'{shown(page)}:{end + 1}: MD001 display math ($$) needs a '
+                                'blank line after it')
+    return problems
 
 
 def shown(path):
@@ -97,7 +128,8 @@ def lint_yaml():
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     pages = [Path(p).resolve() for p in argv] or sorted((ROOT / 'book').rglob('*.md'))
-    problems = lint_notebooks(pages) + ([] if argv else lint_infrastructure() + lint_yaml())
+    problems = lint_notebooks(pages) + lint_prose(pages) + (
+        [] if argv else lint_infrastructure() + lint_yaml())
     for p in problems:
         print(p)
     print(f'lint: {len(problems)} problem(s) in {len(pages)} page(s)'

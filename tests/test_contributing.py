@@ -28,6 +28,15 @@ def test_lint_catches_a_planted_error_at_its_line(tmp_path):
     assert f'page.md:{line}: F401' in result.stdout, result.stdout
 
 
+def test_lint_catches_display_math_glued_to_text(tmp_path):
+    page = tmp_path / 'page.md'
+    page.write_text('# 标题\n\n由此得\n$$a = b$$\n\n$$\nc = d\n$$\n', encoding='utf-8')
+    result = lint(str(page))
+    assert result.returncode == 1
+    assert 'page.md:4: MD001' in result.stdout and 'page.md:6' not in result.stdout, \
+        result.stdout
+
+
 def test_single_page_run_reports_quickly(exec_report):
     start = time.monotonic()
     result = subprocess.run([sys.executable, '-m', 'bookkit.run_one',
