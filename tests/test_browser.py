@@ -89,13 +89,22 @@ def test_page_loads_cleanly(desktop, server):
     assert broken == []
 
 
+PROSE = """() => {
+    const article = document.querySelector('article').cloneNode(true);
+    article.querySelectorAll('pre, code, .cell_output, mjx-container').forEach(e => e.remove());
+    return article.textContent;
+}"""
+
+
 def test_math_is_typeset(desktop):
     path, visit = desktop
     expected = visit.page.locator('.math').count()
     typeset = visit.page.locator('mjx-container').count()
     assert typeset >= expected
-    text = visit.page.inner_text('article')
-    assert '$$' not in text and '\\(' not in text and '\\[' not in text
+    assert visit.page.locator('mjx-merror').count() == 0, 'MathJax could not parse a formula'
+    prose = visit.page.evaluate(PROSE)  # text outside code and typeset math
+    for raw in ('$', '\\(', '\\)', '\\[', '\\frac'):
+        assert raw not in prose, f'raw TeX {raw!r} left in the text'
 
 
 @pytest.mark.parametrize('path', PAGES)
