@@ -6,7 +6,6 @@ MyST source (the theme's button) and the whole book as a PDF. Launch: the execut
 publishing workflow pushes executed notebooks to the `notebooks` branch), and the
 same section in the original book on zh.d2l.ai.
 """
-import shutil
 from pathlib import Path
 
 from . import catalogue
@@ -20,7 +19,8 @@ COLAB = ('https://colab.research.google.com/github/{repo}/blob/'
 
 
 def executed_notebook(app, docname):
-    path = Path(app.outdir).parent / 'jupyter_execute' / f'{docname}.ipynb'
+    """The executed notebook's copy for download (see sphinx_ext.executed_notebooks)."""
+    path = Path(app.outdir) / '_sources' / f'{docname}.ipynb'
     return path if path.exists() else None
 
 
@@ -52,9 +52,6 @@ def add_buttons(app, pagename, templatename, context, doctree):
     notebook = executed_notebook(app, pagename)
     if downloads is not None:
         if notebook is not None:
-            target = Path(app.outdir) / '_sources' / f'{pagename}.ipynb'
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(notebook, target)
             downloads['buttons'].insert(0, {
                 'type': 'link', 'url': f"{pathto('_sources', 1)}/{pagename}.ipynb",
                 'text': '.ipynb', 'icon': 'fas fa-code', 'tooltip': '下载已执行的笔记本',

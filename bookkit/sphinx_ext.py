@@ -14,14 +14,17 @@ import re
 import time
 from pathlib import Path
 
+import nbformat
 import sphinx.locale
 from jupyter_cache import get_cache
+from myst_nb.core.read import is_myst_markdown_notebook
 from sphinx.errors import ExtensionError
 
-from . import exec_report, fashion_mnist, invalidation, set_kernel_env
+from . import exec_report, fashion_mnist, invalidation, prefill, set_kernel_env
 from .coverage import CoverageTable
 from .mathjax import copy_mathjax
 from .page_buttons import add_buttons
+from .svg_to_png import SvgToPng
 
 STAND_IN_WARNING = """
 ```{admonition} 注意：本页使用的是替代数据
@@ -97,6 +100,33 @@ def stale_pages(app, env, added, changed, removed):
     return sorted(stale - set(changed) - set(added))
 
 
+def executed_notebooks(app, env):
+    """On env-updated: jupyter_execute/<page>.ipynb with the outputs.
+
+    myst-nb writes that file from the source notebook, which holds the outputs only
+    when the page was executed during this build; for a page served from the cache
+    it has none. The download button, Colab and the tests read it: rewrite it, and
+    the copy under _sources/ that the download button links, from the cache.
+    """
+    cache = get_cache(env.mystnb_config.execution_cache_path)
+    folder = Path(env.mystnb_config.output_folder)
+    for docname in env.found_docs:
+        path = Path(env.doc2path(docname))
+        text = path.read_text(encoding='utf-8')
+        if not is_myst_markdown_notebook(text):
+            continue
+        try:
+            _, nb = cache.merge_match_into_notebook(prefill.read(path))
+        except KeyError:
+            continue  # not in the cache: it failed, and the build reports it
+        targets = [folder / f'{docname}.ipynb']
+        if app.builder.format == 'html':  # the page's download button links this copy
+            targets.append(Path(app.outdir) / '_sources' / f'{docname}.ipynb')
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, target)
+
+
 def write_report(app, exception):
     if exception is None and app.builder.format == 'html':
         exec_report.write(app)
@@ -108,8 +138,10 @@ def setup(app):
     app.connect('builder-inited', record_start)
     app.connect('source-read', check_data)
     app.connect('env-get-outdated', stale_pages)
+    app.connect('env-updated', executed_notebooks)
     app.connect('builder-inited', copy_mathjax)
     app.connect('html-page-context', add_buttons, priority=502)  # after the theme's buttons
     app.add_directive('coverage-table', CoverageTable)
+    app.add_post_transform(SvgToPng)
     app.connect('build-finished', write_report)
     return {'parallel_read_safe': True, 'parallel_write_safe': True}

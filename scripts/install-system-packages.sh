@@ -20,7 +20,7 @@ python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
 fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || missing+=(fonts-noto-cjk fontconfig)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
-{ command -v xelatex && command -v latexmk && kpsewhich bbm.sty ctex.sty; } >/dev/null 2>&1 \
+{ command -v xelatex && command -v latexmk && kpsewhich ctex.sty xeCJK.sty; } >/dev/null 2>&1 \
   || missing+=("${TEX[@]}")
 command -v rsvg-convert >/dev/null || missing+=(librsvg2-bin)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)

@@ -92,3 +92,14 @@ def test_execution_report(exec_report):
         assert row['succeeded'] and row['seconds'] is not None
         assert row['device'] in ('cpu', 'cuda')
     assert (ROOT / '_build' / 'exec-report.md').exists()
+
+
+@pytest.mark.parametrize('section', written_sections(), ids=lambda s: s['section'])
+def test_downloadable_notebook_has_the_outputs(site, section):
+    """The .ipynb behind the download and Colab buttons is the executed one."""
+    name = section['source'].replace('.md', '.ipynb')
+    shown = len(soup(section['source']).select('div.cell_output'))
+    for path in (HTML / '_sources' / name, ROOT / '_build' / 'jupyter_execute' / name):
+        nb = nbformat.read(path, as_version=4)
+        assert sum(bool(c.get('outputs')) for c in nb.cells if c.cell_type == 'code') \
+            == shown > 0, path
