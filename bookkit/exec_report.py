@@ -6,16 +6,24 @@ jupyter-cache, whether it succeeded, and for cells tagged ``gpu`` the device
 and each cell's wall time (from nbclient's timing metadata in the cache).
 """
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
 from jupyter_cache import get_cache
 from myst_nb.sphinx_ import NbMetadataCollector
 
+# Training cells print the device they used (house style: "设备 cuda:0，用时 …").
+DEVICE = re.compile(r'设备\s*[:：]?\s*(cuda(?::\d+)?|cpu|mps)')
 
-def training_device():
-    import torch
-    return 'cuda' if torch.cuda.is_available() else 'cpu'
+
+def devices_used(cells):
+    """The devices that the gpu-tagged cells report in their printed output."""
+    found = set()
+    for cell in cells:
+        for out in cell.get('outputs', []):
+            found.update(DEVICE.findall(out.get('text', '')))
+    return ', '.join(sorted(found)) or 'not printed'
 
 
 def cell_seconds(cell):
@@ -27,17 +35,23 @@ def cell_seconds(cell):
 
 
 def gpu_cells(cache, path):
-    """Wall times of the cells tagged gpu: recorded by the prefill, else None."""
+    """([{cell, seconds}], device) for the cells tagged gpu, from the cached notebook.
+
+    Wall times come from the prefill (None for pages executed by Jupyter Book itself).
+    """
     if not cache.list_project_records(filter_uris=[str(path)]):
-        return []  # never executed through the cache (e.g. a page without code)
+        return [], 'cpu'  # never executed through the cache (e.g. a page without code)
     cached = cache.get_cached_project_nb(str(path))
     if cached is None:
-        return []
-    if 'gpu_cells' in cached.data:
-        return cached.data['gpu_cells']
+        return [], 'cpu'
     nb = cache.get_cache_bundle(cached.pk).nb
-    return [{'cell': i, 'seconds': cell_seconds(c)} for i, c in enumerate(nb.cells)
-            if c.cell_type == 'code' and 'gpu' in c.metadata.get('tags', [])]
+    tagged = [(i, c) for i, c in enumerate(nb.cells)
+              if c.cell_type == 'code' and 'gpu' in c.metadata.get('tags', [])]
+    if not tagged:
+        return [], 'cpu'
+    cells = cached.data.get('gpu_cells') or [{'cell': i, 'seconds': cell_seconds(c)}
+                                             for i, c in tagged]
+    return cells, devices_used(c for _, c in tagged)
 
 
 def prefilled(root):
@@ -64,15 +78,13 @@ def collect(app):
     env, root = app.env, Path(app.srcdir).parent
     prefill = prefilled(root)
     cache = get_cache(app.env.mystnb_config.execution_cache_path)
-    rows, device = [], None
+    rows = []
     for docname in sorted(env.found_docs):
         data = NbMetadataCollector.get_exec_data(env, docname)
         if not data:
             continue
         path = Path(env.doc2path(docname)).resolve()
-        cells = gpu_cells(cache, path)
-        if cells and device is None:
-            device = training_device()
+        cells, device = gpu_cells(cache, path)
         name = str(path.relative_to(root))
         rows.append({
             'notebook': name,
@@ -80,7 +92,7 @@ def collect(app):
             'executed': how(name, data, env, prefill),
             'succeeded': data['succeeded'],
             'gpu_cells': cells,
-            'device': device if cells else 'cpu',
+            'device': device,
         })
     return rows
 

@@ -17,7 +17,7 @@ TEX=(texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-r
 
 missing=()
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
-fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || missing+=(fonts-noto-cjk fontconfig)
+fc-list 2>/dev/null | grep 'Noto Sans CJK' >/dev/null || missing+=(fonts-noto-cjk fontconfig)  # no -q: pipefail
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 { command -v xelatex && command -v latexmk && kpsewhich ctex.sty xeCJK.sty; } >/dev/null 2>&1 \
