@@ -24,6 +24,7 @@ pdf: html  ## the PDF edition from the execution cache: _build/latex/book.pdf, l
 	$(BIN)/python -m bookkit.pdf finish
 
 test: book  ## build the site and the PDF, then run the test suite
+	bash scripts/install-system-packages.sh --tests
 	$(BIN)/python -m pytest
 
 nb: env data  ## execute one page as the build does: make nb NB=book/chapter_preliminaries/ndarray.md

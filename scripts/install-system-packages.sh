@@ -6,8 +6,10 @@
 #   TeX Live (xelatex)    the PDF edition; texlive-science has bbm.sty, which the
 #                         Jupyter Book LaTeX preamble loads
 #   librsvg2-bin          rsvg-convert: SVG plots become PDF figures in the PDF edition
+#   with --tests only (make test):
 #   poppler-utils         pdftotext/pdfimages/pdftoppm for the PDF tests
 #   chromium              the headless browser of the reader-experience tests
+#                         (Debian's chromium; chromium-browser where apt has no chromium)
 # Runs apt-get as root, or through sudo; otherwise prints what to install and fails.
 set -euo pipefail
 
@@ -23,8 +25,13 @@ command -v npm >/dev/null || missing+=(npm)
 { command -v xelatex && command -v latexmk && kpsewhich ctex.sty xeCJK.sty; } >/dev/null 2>&1 \
   || missing+=("${TEX[@]}")
 command -v rsvg-convert >/dev/null || missing+=(librsvg2-bin)
-command -v pdftotext >/dev/null || missing+=(poppler-utils)
-command -v chromium >/dev/null || missing+=(chromium)
+if [ "${1:-}" = --tests ]; then
+  command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+    if apt-cache show chromium >/dev/null 2>&1; then missing+=(chromium)
+    else missing+=(chromium-browser); fi
+  fi
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 from conftest import HTML, ROOT, anchor, written_sections
 
-CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser') or '/usr/bin/chromium'
 SHOTS = ROOT / '_build' / 'screenshots'
 DESKTOP = {'width': 1280, 'height': 900}
 PHONE = {'width': 390, 'height': 844}
@@ -45,7 +45,7 @@ def browser():
     from playwright.sync_api import sync_playwright
     if not shutil.which(CHROMIUM):
         pytest.fail('no chromium: install the Debian package chromium '
-                    '(bash scripts/install-system-packages.sh)')
+                    '(bash scripts/install-system-packages.sh --tests)')
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox'])
         yield browser
