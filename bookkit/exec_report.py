@@ -26,8 +26,8 @@ def devices_used(cells):
     return ', '.join(sorted(found)) or 'not printed'
 
 
-def cell_seconds(cell):
-    timing = cell.get('metadata', {}).get('execution', {})
+def cell_seconds(timing):
+    """Wall time from nbclient's per-cell timing metadata ({} when not recorded)."""
     start, end = timing.get('iopub.execute_input'), timing.get('shell.execute_reply')
     if not (start and end):
         return None
@@ -49,7 +49,7 @@ def gpu_cells(cache, path):
               if c.cell_type == 'code' and 'gpu' in c.metadata.get('tags', [])]
     if not tagged:
         return [], 'cpu'
-    cells = cached.data.get('gpu_cells') or [{'cell': i, 'seconds': cell_seconds(c)}
+    cells = cached.data.get('gpu_cells') or [{'cell': i, 'seconds': cell_seconds(c.metadata.get('execution', {}))}
                                              for i, c in tagged]
     return cells, devices_used(c for _, c in tagged)
 

@@ -72,8 +72,7 @@ def execute(path):
     for i, cell in enumerate(nb.cells):
         timing = cell.metadata.pop('execution', None)
         if cell.cell_type == 'code' and 'gpu' in cell.metadata.get('tags', []):
-            gpu.append({'cell': i, 'seconds': exec_report.cell_seconds({'metadata': {
-                'execution': timing or {}}})})
+            gpu.append({'cell': i, 'seconds': exec_report.cell_seconds(timing or {})})
     return nbformat.writes(nb), result.time, result.exc_string, gpu
 
 

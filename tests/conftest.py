@@ -8,26 +8,22 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
+
+from bookkit import catalogue as catalogue_module
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / 'book'
 HTML = ROOT / '_build' / 'html'
-PLACEHOLDER = '本节的解答正在编写中'
+anchor = catalogue_module.anchor
 
 
 def catalogue():
     """Sections of book/exercises.yml that the book must cover (chapter 1 is optional)."""
-    data = yaml.safe_load((BOOK / 'exercises.yml').read_text(encoding='utf-8'))
-    return [s for s in data['sections'] if not s.get('optional')]
-
-
-def anchor(exercise_id):
-    return 'ex-' + exercise_id.replace('.', '-')
+    return list(catalogue_module.sections())
 
 
 def is_written(section):
-    return PLACEHOLDER not in (BOOK / section['source']).read_text(encoding='utf-8')
+    return catalogue_module.PLACEHOLDER not in (BOOK / section['source']).read_text(encoding='utf-8')
 
 
 def written_sections():
