@@ -1,6 +1,7 @@
 """Cache invalidation a contributor can trust (rule: bookkit/invalidation.py)."""
 import json
 import subprocess
+import uuid
 
 import pytest
 from conftest import BOOK, FRONT, ROOT, cell
@@ -65,12 +66,16 @@ def test_editing_one_page_reexecutes_exactly_that_page(site):
     page = BOOK / 'chapter_preliminaries' / 'ndarray.md'
     log = ROOT / '_build' / 'build.log'
     original, first_log = page.read_text(encoding='utf-8'), log.read_bytes()
+    # new code on every run, so no earlier run of this test has cached it
+    probe = f'\n```{{code-cell}} ipython3\nedit_probe = {uuid.uuid4().hex!r}\n```\n'
     try:
-        page.write_text(original + '\n```{code-cell} ipython3\nedit_probe = 1\n```\n',
-                        encoding='utf-8')
+        page.write_text(original + probe, encoding='utf-8')
+        edited = prefill.read(page)
         assert executed_by(make_html()) == ['book/chapter_preliminaries/ndarray.md']
     finally:
         page.write_text(original, encoding='utf-8')
     # the original code is still in the cache: restoring it executes nothing
     assert executed_by(make_html()) == []
     log.write_bytes(first_log)
+    cache = get_cache(str(prefill.CACHE))  # leave the cache as the build left it
+    cache.remove_cache(cache.match_cache_notebook(edited).pk)
