@@ -13,26 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 from conftest import BOOK, ROOT, written_sections
+from myst_nb.core.utils import coalesce_streams
 
 WALL_TIME = re.compile(r'用时|耗时')
 ADDRESS = re.compile(r' at 0x[0-9a-f]+')  # object reprs carry memory addresses
-
-
-def merged_outputs(cell):
-    """The cell's outputs with consecutive chunks of one stream joined.
-
-    How a kernel splits a print into stream messages depends on timing (under load
-    `print(x)` can arrive as `x` and a separate newline); the page shows them as one.
-    """
-    merged = []
-    for out in cell.get('outputs', []):
-        if (out.output_type == 'stream' and merged and merged[-1].output_type == 'stream'
-                and merged[-1].name == out.name):
-            merged[-1] = nbformat.v4.new_output('stream', name=out.name,
-                                                text=merged[-1].text + out.text)
-        else:
-            merged.append(out)
-    return merged
 
 
 def text_outputs(nb):
@@ -41,7 +25,9 @@ def text_outputs(nb):
     for i, cell in enumerate(nb.cells):
         if cell.cell_type != 'code' or 'timing' in cell.metadata.get('tags', []):
             continue
-        for out in merged_outputs(cell):
+        # joined as the page shows them (nb_merge_streams): under load a kernel can
+        # send print(x) as `x` and a separate newline
+        for out in coalesce_streams(cell.get('outputs', [])):
             text = out.get('text') or out.get('data', {}).get('text/plain', '')
             lines = [ADDRESS.sub('', line) for line in ''.join(text).splitlines()
                      if not WALL_TIME.search(line)]
