@@ -2,8 +2,9 @@
 
 For each executed page: seconds, whether it ran in this build (in the parallel
 prefill, see bookkit.prefill, or in Jupyter Book itself) or came from
-jupyter-cache, whether it succeeded, and for cells tagged ``gpu`` the device
-and each cell's wall time (from nbclient's timing metadata in the cache).
+jupyter-cache, whether it succeeded, the Fashion-MNIST it read (where it came
+from, see bookkit.fashion_mnist), and for cells tagged ``gpu`` the device and
+each cell's wall time (from nbclient's timing metadata in the cache).
 """
 import json
 import re
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from jupyter_cache import get_cache
 from myst_nb.sphinx_ import NbMetadataCollector
+
+from . import fashion_mnist, invalidation
 
 # Training cells print the device they used (house style: "设备 cuda:0，用时 …").
 DEVICE = re.compile(r'设备\s*[:：]?\s*(cuda(?::\d+)?|cpu|mps)')
@@ -91,6 +94,8 @@ def collect(app):
             'seconds': round(data['runtime'], 2) if data['runtime'] is not None else None,
             'executed': how(name, data, env, prefill),
             'succeeded': data['succeeded'],
+            'data': (fashion_mnist.source(path.parent.parent / 'data')  # the page's '../data'
+                     if invalidation.uses_data(path) else None),
             'gpu_cells': cells,
             'device': device,
         })
@@ -98,12 +103,12 @@ def collect(app):
 
 
 def markdown(rows):
-    lines = ['| notebook | seconds | executed by | succeeded | device | gpu cells (s) |',
-             '|---|---|---|---|---|---|']
+    lines = ['| notebook | seconds | executed by | succeeded | Fashion-MNIST | device | '
+             'gpu cells (s) |', '|---|---|---|---|---|---|---|']
     for r in rows:
         gpu = ', '.join(str(c['seconds']) for c in r['gpu_cells']) or '-'
         lines.append(f"| {r['notebook']} | {r['seconds']} | {r['executed']}"
-                     f" | {r['succeeded']} | {r['device']} | {gpu} |")
+                     f" | {r['succeeded']} | {r['data'] or '-'} | {r['device']} | {gpu} |")
     executed = sum(r['executed'] != 'cache' for r in rows)
     lines.append(f'\n{executed} of {len(rows)} notebooks executed in this build '
                  '(prefill: in parallel before Jupyter Book; build: by Jupyter Book; '
