@@ -8,7 +8,10 @@ on top of that, used by the build and by the parallel prefill alike:
 - a change to the Fashion-MNIST files (real <-> stand-in) re-executes the pages
   that load them;
 - a change to a page's code cells re-executes that page only (jupyter-cache);
-- a change to its Markdown cells re-renders it without executing anything.
+- a change to its Markdown cells re-renders it without executing anything;
+- a built page is out of date when the cache holds no execution of its current
+  code, or one made after the page was built (`outdated`): the build re-reads it,
+  and a failed prefill removes it from _build/html.
 
 Pages import nothing from this repository (they stay runnable on their own), so
 no other helper module can change their outputs.
@@ -31,27 +34,28 @@ def kernel_fingerprint():
 
 
 def uses_data(path):
-    return USES_DATA in Path(path).read_text(encoding='utf-8')
+    path = Path(path)
+    return path.exists() and USES_DATA in path.read_text(encoding='utf-8')
 
 
-def drop_stale(cache, cache_path, paths):
-    """Remove cached outputs of the pages whose inputs changed; return those paths."""
-    paths = [Path(p).resolve() for p in paths]
-    stale = set()
-    for name, current, pages in [('kernel', kernel_fingerprint(), set(paths)),
-                                 ('data', fashion_mnist.fingerprint(),
-                                  {p for p in paths if uses_data(p)})]:
+def drop_stale(cache, cache_path):
+    """Remove the cached outputs made with other inputs than now; return their pages.
+
+    Every cached notebook is checked, whoever cached it, so that a stamp is never
+    brought up to date while an output made with the old inputs survives.
+    """
+    records = cache.list_cache_records()
+    stale = {}
+    for name, current, affected in [('kernel', kernel_fingerprint(), lambda uri: True),
+                                    ('data', fashion_mnist.fingerprint(), uses_data)]:
         stamp = Path(cache_path) / f'bookkit-{name}-stamp'
         if stamp.exists() and stamp.read_text() != current:
-            stale |= pages
+            stale.update({r.pk: r.uri for r in records if affected(r.uri)})
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(current)
-    for path in stale:
-        if cache.list_project_records(filter_uris=[str(path)]):
-            cached = cache.get_cached_project_nb(str(path))
-            if cached is not None:
-                cache.remove_cache(cached.pk)
-    return stale
+    for pk in stale:
+        cache.remove_cache(pk)
+    return {Path(uri) for uri in stale.values()}
 
 
 def created_at(record):
@@ -60,3 +64,16 @@ def created_at(record):
     if created.tzinfo is None:
         created = created.replace(tzinfo=UTC)
     return created.timestamp()
+
+
+def outdated(cache, nb, built_at):
+    """Is a page built at `built_at` (seconds since the epoch) older than its outputs?
+
+    True when the cache holds no execution of the notebook's current code (it is
+    executed again, or it failed), or holds one made after the page was built.
+    """
+    try:
+        cached = cache.match_cache_notebook(nb)
+    except KeyError:
+        return True
+    return created_at(cached) > built_at

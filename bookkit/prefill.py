@@ -5,13 +5,17 @@
 Jupyter Book 1.x executes notebooks one after another. Run before it, this fills
 the same cache (same reader, same hash, same project records) with the pages
 whose code changed, one kernel per core (each limited to one torch thread by
-bookkit.KERNEL_ENV), so the build then finds every page in the cache. A page
-that fails is left out of the cache: the build executes it again and reports the
-failure, naming the notebook and the cell. Writes _build/prefill.json.
+bookkit.KERNEL_ENV), so the build then finds every page in the cache.
+
+A page that fails stops the build: prefill names the page, the line of the failing
+cell and the error, removes every built page whose outputs are out of date (so no
+page built on older code or data survives in _build/html), and exits 1.
+Writes _build/prefill.json.
 """
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -23,12 +27,14 @@ from jupyter_cache import get_cache
 from jupyter_cache.base import CacheBundleIn
 from jupyter_cache.executors.utils import single_nb_execution
 from myst_nb.core.read import is_myst_markdown_notebook, read_myst_markdown_notebook
+from nbclient.exceptions import CellExecutionError
 
 from . import ROOT, exec_report, invalidation, set_kernel_env
 from .run_one import cell_timeout
 
 BOOK = ROOT / 'book'
 CACHE = ROOT / '_build' / '.jupyter_cache'
+HTML = ROOT / '_build' / 'html'
 REPORT = ROOT / '_build' / 'prefill.json'  # read and removed by the build's execution report
 STATS = CACHE / 'bookkit-seconds.json'       # last execution time per page, for scheduling
 READER = {'type': 'plugin', 'name': 'myst_nb_md'}  # what myst-nb records for MyST pages
@@ -48,7 +54,7 @@ def toc_pages(toc=ROOT / '_toc.yml'):
         elif isinstance(node, list):
             for item in node:
                 walk(item)
-    walk(data.get('parts', []))
+    walk(data)
     return [BOOK / f'{name}.md' for name in files]
 
 
@@ -60,7 +66,8 @@ def read(path):
 def execute(path):
     """In a worker process: execute one page as myst-nb would.
 
-    Returns (notebook json, seconds, error text, wall times of the gpu-tagged cells).
+    Returns (notebook json, seconds, failure or None, wall times of the gpu-tagged cells);
+    a failure names the line of the failing cell in the page and the error.
     nbclient's per-cell timing metadata is taken out again: jupyter-cache hashes
     cell metadata, and the build must find the same hash as for the source.
     """
@@ -73,13 +80,25 @@ def execute(path):
         timing = cell.metadata.pop('execution', None)
         if cell.cell_type == 'code' and 'gpu' in cell.metadata.get('tags', []):
             gpu.append({'cell': i, 'seconds': exec_report.cell_seconds(timing or {})})
-    return nbformat.writes(nb), result.time, result.exc_string, gpu
+    return nbformat.writes(nb), result.time, failure(path, nb, result.err), gpu
+
+
+def failure(path, nb, err):
+    """'page.md:LINE: error' for a failed execution, None for a successful one."""
+    if err is None:
+        return None
+    if not isinstance(err, CellExecutionError):  # a timeout: nbclient names the cell itself
+        return f'{Path(path).relative_to(ROOT)}: {type(err).__name__}: {err}'
+    failed = next((i for i, c in enumerate(nb.cells) if c.cell_type == 'code' and
+                   any(o.get('output_type') == 'error' for o in c.get('outputs', []))), None)
+    line = nb.metadata.source_map[failed] + 1 if failed is not None else '?'
+    return f'{Path(path).relative_to(ROOT)}:{line}: ' + re.sub(r'\x1b\[[0-9;]*m', '', str(err))  # no colour codes
 
 
 def pending(cache):
     """Notebook pages without a cached execution of their current code."""
     pages = [p for p in toc_pages() if is_myst_markdown_notebook(p.read_text(encoding='utf-8'))]
-    invalidation.drop_stale(cache, CACHE, pages)
+    invalidation.drop_stale(cache, CACHE)
     todo = []
     for path in pages:
         try:
@@ -87,6 +106,20 @@ def pending(cache):
         except KeyError:
             todo.append(path)
     return pages, todo
+
+
+def remove_stale_pages(cache, pages):
+    """Delete the built pages (and their notebooks) whose outputs are out of date."""
+    removed = []
+    for path in pages:
+        docname = path.relative_to(BOOK).with_suffix('')
+        html = HTML / docname.with_suffix('.html')
+        if html.exists() and invalidation.outdated(cache, read(path), html.stat().st_mtime):
+            for built in (html, HTML / '_sources' / docname.with_suffix('.ipynb'),
+                          ROOT / '_build' / 'jupyter_execute' / docname.with_suffix('.ipynb')):
+                built.unlink(missing_ok=True)
+            removed.append(str(docname))
+    return removed
 
 
 def last_seconds(path):
@@ -104,7 +137,7 @@ def main(argv=None):
     cache = get_cache(str(CACHE))
     pages, todo = pending(cache)
     report = {'started': started, 'jobs': args.jobs, 'pages': len(pages), 'notebooks': {}}
-    failed = []
+    failures = []
     with ProcessPoolExecutor(max_workers=max(1, min(args.jobs, len(todo) or 1))) as pool:
         # the slowest pages first, so that one long page does not run alone at the end
         todo.sort(key=lambda p: -last_seconds(p))
@@ -112,7 +145,7 @@ def main(argv=None):
             name = str(path.relative_to(ROOT))
             report['notebooks'][name] = {'seconds': round(seconds, 2), 'succeeded': error is None}
             if error is not None:
-                failed.append(name)
+                failures.append(error)
                 continue
             record = cache.add_nb_to_project(str(path), read_data=READER)
             cache.cache_notebook_bundle(
@@ -126,8 +159,13 @@ def main(argv=None):
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(report, indent=1, ensure_ascii=False))
     print(f'prefill: executed {len(todo)} of {len(pages)} notebooks with {args.jobs} kernels '
-          f"in {report['seconds']} s" + (f"; failed (the build reports why): {', '.join(failed)}"
-                                          if failed else ''))
+          f"in {report['seconds']} s")
+    if failures:
+        removed = remove_stale_pages(cache, pages)
+        print('\n\n'.join(['FAILED ' + f for f in failures]), file=sys.stderr)
+        print(f'prefill: {len(failures)} notebook(s) failed; removed {len(removed)} out-of-date '
+              'page(s) from _build/html', file=sys.stderr)
+        return 1
     return 0
 
 

@@ -6,7 +6,8 @@
 - puts a visible warning on every page built from the stand-in data;
 - writes an execution report (_build/exec-report.{json,md}) at the end;
 - serves MathJax from the site, adds the page buttons (notebook, PDF, Colab,
-  original book) and the `coverage-table` directive for the landing page.
+  original book), the `coverage-table` directive for the landing page and the
+  `data-source` directive for the build-info page.
 """
 import gettext
 import os
@@ -21,6 +22,7 @@ from myst_nb.core.read import is_myst_markdown_notebook
 from sphinx.errors import ExtensionError
 
 from . import exec_report, fashion_mnist, invalidation, prefill, set_kernel_env
+from .build_info import DataSource
 from .coverage import CoverageTable
 from .mathjax import copy_mathjax
 from .page_buttons import add_buttons
@@ -37,10 +39,11 @@ STAND_IN_WARNING = """
 
 
 class SolutionTitle(gettext.NullTranslations):
-    """sphinx-exercise's zh_CN catalogue lacks the bare 'Solution' title."""
+    """sphinx-exercise's zh_CN catalogue lacks the bare 'Solution' title; it follows a
+    separately folded 简答 on every page, so it is the full solution."""
 
     def gettext(self, message):
-        return '解答' if message == 'Solution' else message
+        return '完整解答' if message == 'Solution' else message
 
 
 def set_kernel_environment(app, config):
@@ -66,9 +69,10 @@ def check_data(app, docname, source):
     """On source-read: fail early on missing data, flag stand-in pages."""
     if invalidation.USES_DATA not in source[0]:
         return
-    state = fashion_mnist.status()
+    root = Path(app.env.doc2path(docname)).parent.parent / 'data'  # the page's '../data'
+    state = fashion_mnist.status(root)
     if state == 'missing':
-        raise ExtensionError(f'{docname} needs Fashion-MNIST but {fashion_mnist.RAW} '
+        raise ExtensionError(f'{docname} needs Fashion-MNIST but {fashion_mnist.folders(root)[0]} '
                              'holds no data: run `make data` first.')
     if state == 'stand-in':
         if fashion_mnist.require_real():
@@ -85,17 +89,19 @@ def record_start(app):
 def stale_pages(app, env, added, changed, removed):
     """On env-get-outdated: pages to re-read although their source did not change.
 
-    Those whose cached outputs bookkit.invalidation dropped (they re-execute now),
-    and those whose outputs the parallel prefill cached after the page was last read.
+    Those whose cached outputs bookkit.invalidation dropped, failed or were never
+    made (they execute now), and those whose outputs the parallel prefill cached
+    after the page was last read.
     """
     cache_path = env.mystnb_config.execution_cache_path
     cache = get_cache(cache_path)
-    paths = {str(Path(env.doc2path(d)).resolve()): d for d in env.found_docs}
-    stale = {paths[str(p)] for p in invalidation.drop_stale(cache, cache_path, paths)}
-    for record in cache.list_cache_records():
-        docname = paths.get(record.uri)
-        read_at = env.all_docs.get(docname)  # microseconds since the epoch
-        if read_at is not None and invalidation.created_at(record) * 1e6 > read_at:
+    invalidation.drop_stale(cache, cache_path)
+    stale = set()
+    for docname, read_at in env.all_docs.items():  # microseconds since the epoch
+        path = Path(env.doc2path(docname))
+        if path.suffix == '.md' and path.exists() and \
+                is_myst_markdown_notebook(path.read_text(encoding='utf-8')) and \
+                invalidation.outdated(cache, prefill.read(path), read_at / 1e6):
             stale.add(docname)
     return sorted(stale - set(changed) - set(added))
 
@@ -142,6 +148,7 @@ def setup(app):
     app.connect('builder-inited', copy_mathjax)
     app.connect('html-page-context', add_buttons, priority=502)  # after the theme's buttons
     app.add_directive('coverage-table', CoverageTable)
+    app.add_directive('data-source', DataSource)
     app.add_post_transform(SvgToPng)
     app.connect('build-finished', write_report)
     return {'parallel_read_safe': True, 'parallel_write_safe': True}

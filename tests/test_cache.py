@@ -24,27 +24,27 @@ def fake_cache(tmp_path, monkeypatch):
         pages[name] = path
     monkeypatch.setattr(invalidation, 'kernel_fingerprint', lambda: 'kernel-1')
     monkeypatch.setattr(invalidation.fashion_mnist, 'fingerprint', lambda: 'data-1')
-    invalidation.drop_stale(cache, tmp_path / 'cache', pages.values())  # first stamps
+    invalidation.drop_stale(cache, tmp_path / 'cache')  # first stamps
     return cache, tmp_path / 'cache', pages, monkeypatch
 
 
 def test_nothing_changed_drops_nothing(fake_cache):
     cache, path, pages, _ = fake_cache
-    assert invalidation.drop_stale(cache, path, pages.values()) == set()
+    assert invalidation.drop_stale(cache, path) == set()
     assert len(cache.list_cache_records()) == 2
 
 
 def test_new_requirements_rerun_every_page(fake_cache):
     cache, path, pages, monkeypatch = fake_cache
     monkeypatch.setattr(invalidation, 'kernel_fingerprint', lambda: 'kernel-2')
-    assert invalidation.drop_stale(cache, path, pages.values()) == set(pages.values())
+    assert invalidation.drop_stale(cache, path) == set(pages.values())
     assert cache.list_cache_records() == []
 
 
 def test_new_data_reruns_only_the_pages_that_load_it(fake_cache):
     cache, path, pages, monkeypatch = fake_cache
     monkeypatch.setattr(invalidation.fashion_mnist, 'fingerprint', lambda: 'data-2')
-    assert invalidation.drop_stale(cache, path, pages.values()) == {pages['data']}
+    assert invalidation.drop_stale(cache, path) == {pages['data']}
     assert [r.uri for r in cache.list_cache_records()] == [str(pages['plain'])]
 
 
