@@ -19,8 +19,9 @@ html: env data  ## execute changed notebooks in parallel (cached), then build _b
 
 pdf: html  ## the PDF edition from the execution cache: _build/latex/book.pdf, linked from the site
 	$(BIN)/python -m bookkit.pdf tools
-	rm -f _build/latex/book.pdf
-	set -o pipefail; $(JB_BUILD) --builder pdflatex -n -W --keep-going 2>&1 | tee _build/pdf.log
+	if $(BIN)/python -m bookkit.pdf current; then echo 'book.pdf: inputs unchanged, LaTeX skipped'; \
+	else rm -f _build/latex/book.pdf && set -o pipefail && \
+	  $(JB_BUILD) --builder pdflatex -n -W --keep-going 2>&1 | tee _build/pdf.log; fi
 	$(BIN)/python -m bookkit.pdf finish
 
 test: book  ## build the site and the PDF, then run the test suite
