@@ -1,7 +1,7 @@
 """Header buttons on every section page.
 
-Reveal: one click opens every collapsed solution (it presses the buttons that
-sphinx-togglebutton put on them). Download: the executed notebook (.ipynb), the
+Reveal: one click opens every collapsed short answer and solution (it presses the
+buttons that sphinx-togglebutton put on them). Download: the executed notebook (.ipynb), the
 MyST source (the theme's button) and the whole book as a PDF. Launch: the executed notebook in Colab (the
 publishing workflow pushes executed notebooks to the `notebooks` branch), and the
 same section in the original book on zh.d2l.ai.
@@ -10,9 +10,9 @@ from pathlib import Path
 
 from . import catalogue
 
-# Press sphinx-togglebutton's own button on every solution that is still hidden.
-REVEAL_ALL = ("document.querySelectorAll('.solution.toggle-hidden > .admonition-title')"
-              ".forEach(t => t.click())")
+# Press sphinx-togglebutton's own button on every short answer and solution still hidden.
+REVEAL_ALL = ("document.querySelectorAll('.short-answer.toggle-hidden > .admonition-title, "
+              ".solution.toggle-hidden > .admonition-title').forEach(t => t.click())")
 NOTEBOOKS_BRANCH = 'notebooks'  # the workflow publishes the executed notebooks there
 COLAB = ('https://colab.research.google.com/github/{repo}/blob/'
          + NOTEBOOKS_BRANCH + '/{docname}.ipynb')

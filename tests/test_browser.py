@@ -3,8 +3,8 @@
 Every written page is loaded from a local HTTP server at a desktop and a phone
 width. Checked: math typeset by the vendored MathJax, every image loaded, no
 console error, no request leaving localhost, no horizontal scroll on a phone,
-solutions hidden until clicked (one by one, or all at once), Chinese search,
-and the training badge and stand-in warning on screen. Screenshots for review
+short answers and solutions each hidden until clicked (one by one, or all at
+once), Chinese search, and the training badge and stand-in warning on screen. Screenshots for review
 go to _build/screenshots/.
 """
 import functools
@@ -116,21 +116,32 @@ def test_no_horizontal_scroll_on_a_phone(browser, server, path):
     assert overflow <= 0
 
 
-def solution_shown(page, index):
-    """Is the body of the index-th solution on screen (not just its title)?"""
-    return page.locator('.solution').nth(index).locator(':scope > :not(.admonition-title)') \
+def body_shown(page, selector, index):
+    """Is the body of the index-th folded block (not just its title) on screen?"""
+    return page.locator(selector).nth(index).locator(':scope > :not(.admonition-title)') \
         .first.is_visible()
 
 
-def test_solution_hidden_until_clicked(browser, server):
+def click_title(page, selector, index):
+    page.locator(selector).nth(index).locator(':scope > .admonition-title').click()
+
+
+def test_short_answer_and_solution_fold_separately(browser, server):
+    """The intro's promise: question on screen; 简答 and 完整解答 each open with one click."""
     visit = Visit(browser, server, 'chapter_preliminaries/ndarray.html', DESKTOP)
     page = visit.page
-    assert page.locator('.solution').count() >= 2
-    assert not solution_shown(page, 0) and not solution_shown(page, 1)
-    page.locator('.solution').nth(0).locator(':scope > .admonition-title').click()
-    assert solution_shown(page, 0) and not solution_shown(page, 1)
+    n = page.locator('.solution').count()
+    assert n >= 2 and page.locator('.short-answer').count() == n
+    assert page.locator('.exercise').first.is_visible()
+    assert not any(body_shown(page, sel, i) for sel in ('.short-answer', '.solution')
+                   for i in range(n))
+    click_title(page, '.short-answer', 0)
+    assert body_shown(page, '.short-answer', 0) and not body_shown(page, '.solution', 0)
+    click_title(page, '.solution', 0)
+    assert body_shown(page, '.solution', 0) and not body_shown(page, '.solution', 1)
     page.locator('button.btn-reveal-all-button').first.click()
-    assert all(solution_shown(page, i) for i in range(page.locator('.solution').count()))
+    assert all(body_shown(page, sel, i) for sel in ('.short-answer', '.solution')
+               for i in range(n))
     visit.close()
 
 

@@ -27,8 +27,13 @@ def test_exercise_anchors_and_outputs(site, section):
     for ex in section['exercises']:
         block = page.find(id=anchor(ex['id']))
         assert block is not None, f"{ex['id']} is not an element id"
-        solution = block.find_next(class_='solution')
-        assert solution is not None and 'dropdown' in solution['class']
+        # what the intro promises: the question, then a folded 简答, then the folded full solution
+        short = block.find_next(class_='admonition')
+        assert 'short-answer' in short['class'] and 'dropdown' in short['class'], ex['id']
+        assert short.find(class_='admonition-title').get_text(strip=True) == '简答'
+        solution = short.find_next(class_='admonition')
+        assert 'solution' in solution['class'] and 'dropdown' in solution['class'], ex['id']
+        assert solution.find(class_='admonition-title').get_text(strip=True) == '完整解答'
         assert solution.select('.cell_output'), f"{ex['id']} has no executed output"
 
 
