@@ -3,6 +3,10 @@
 `make env` runs `npm install`, which puts the pinned mathjax package under
 node_modules/; the build copies the TeX-input/CHTML-output component with the
 fonts and lazily loaded extensions into _static/mathjax/.
+
+MathJax's menu puts every formula in the tab order by default, so a keyboard
+user tabs through every inline symbol before reaching the next link or
+button; here formulas stay out of it (screen readers still read them).
 """
 import shutil
 
@@ -30,3 +34,9 @@ def copy_mathjax(app):
         else:
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
+
+
+def keep_formulas_out_of_tab_order(app, config):
+    mathjax = config.mathjax3_config = dict(config.mathjax3_config or {})
+    options = mathjax.setdefault('options', {})
+    options.setdefault('menuOptions', {}).setdefault('settings', {})['inTabOrder'] = False

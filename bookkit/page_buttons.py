@@ -2,13 +2,21 @@
 
 Reveal: one click opens every collapsed short answer and solution (it presses the
 buttons that sphinx-togglebutton put on them). Download: the executed notebook (.ipynb), the
-MyST source (the theme's button) and the whole book as a PDF. Launch: the executed notebook in Colab (the
-publishing workflow pushes executed notebooks to the `notebooks` branch), and the
-same section in the original book on zh.d2l.ai.
+MyST source (the theme's button) and the whole book as a PDF. Links (a menu with
+words, since icons have no tooltips on a phone): the same section in the original
+book on zh.d2l.ai, its discussion thread on the d2l forum, and the executed notebook
+in Colab (the publishing workflow pushes executed notebooks to the `notebooks` branch).
+
+The PDF link is in every page but only offered where the site holds book.pdf:
+_static/book-pdf.js says whether it does (`publish_pdf_state`), and bookkit.js
+removes the link when it does not. The HTML build writes that file; so must
+whatever copies book.pdf into the site afterwards (bookkit.pdf finish).
 """
 from pathlib import Path
 
 from . import catalogue
+
+PDF_STATE = Path('_static') / 'book-pdf.js'
 
 # Press sphinx-togglebutton's own button on every short answer and solution still hidden.
 REVEAL_ALL = ("document.querySelectorAll('.short-answer.toggle-hidden > .admonition-title, "
@@ -42,6 +50,19 @@ def drop_duplicate_scripts(context):
     context['script_files'] = unique
 
 
+def publish_pdf_state(html_dir):
+    """Write _static/book-pdf.js: does the site at html_dir hold book.pdf?"""
+    present = (Path(html_dir) / 'book.pdf').exists()
+    target = Path(html_dir) / PDF_STATE
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(f'window.bookkitPdf = {str(present).lower()};\n', encoding='utf-8')
+
+
+def write_pdf_state(app, *args):
+    if app.builder.format == 'html':
+        publish_pdf_state(app.outdir)
+
+
 def add_buttons(app, pagename, templatename, context, doctree):
     drop_duplicate_scripts(context)
     buttons = context.get('header_buttons')
@@ -66,11 +87,17 @@ def add_buttons(app, pagename, templatename, context, doctree):
     buttons.append({
         'type': 'javascript', 'javascript': REVEAL_ALL, 'tooltip': '展开本页全部解答',
         'icon': 'fas fa-eye', 'label': 'reveal-all-button'})
+    links = [
+        {'type': 'link', 'url': section['url'], 'text': f"原书 {section['section']} 节",
+         'tooltip': 'zh.d2l.ai 上的原书小节', 'icon': 'fas fa-book-open',
+         'label': 'original-book-button'},
+        {'type': 'link', 'url': section['discuss'], 'text': '论坛讨论帖',
+         'tooltip': 'd2l 论坛上本节的讨论帖', 'icon': 'fas fa-comments', 'label': 'discuss-button'},
+    ]
     if notebook is not None:
-        buttons.append({
+        links.append({
             'type': 'link', 'url': COLAB.format(repo=github_repo(app), docname=pagename),
-            'tooltip': '在 Colab 中打开已执行的笔记本', 'icon': 'fas fa-rocket',
-            'label': 'colab-button'})
-    buttons.append({
-        'type': 'link', 'url': section['url'], 'tooltip': f"原书 {section['section']} 节",
-        'icon': 'fas fa-book-open', 'label': 'original-book-button'})
+            'text': '在 Colab 中打开', 'tooltip': '在 Colab 中打开已执行的笔记本',
+            'icon': 'fas fa-rocket', 'label': 'colab-button'})
+    buttons.append({'type': 'group', 'tooltip': '相关链接', 'icon': 'fas fa-link',
+                    'buttons': links, 'label': 'links-buttons'})

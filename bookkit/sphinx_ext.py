@@ -21,7 +21,7 @@ from jupyter_cache import get_cache
 from myst_nb.core.read import is_myst_markdown_notebook
 from sphinx.errors import ExtensionError
 
-from . import exec_report, fashion_mnist, invalidation, prefill, set_kernel_env
+from . import exec_report, fashion_mnist, invalidation, prefill, reader, set_kernel_env
 from .build_info import DataSource
 from .coverage import CoverageTable
 from .mathjax import copy_mathjax
@@ -151,4 +151,6 @@ def setup(app):
     app.add_directive('data-source', DataSource)
     app.add_post_transform(SvgToPng)
     app.connect('build-finished', write_report)
-    return {'parallel_read_safe': True, 'parallel_write_safe': True}
+    reader.setup(app)  # reading on every screen and in print: bookkit/reader.py
+    # env_version: bump when a transform changes, so that every page is read again
+    return {'parallel_read_safe': True, 'parallel_write_safe': True, 'env_version': 2}

@@ -1,0 +1,26 @@
+"""Details of the PDF edition that the web pages do not need.
+
+xeCJK drops a space between two Chinese characters (it takes line breaks in the
+source for such spaces), so the chapter title 第 2 章 预备知识 printed as
+第 2 章预备知识. In titles such a space becomes an ideographic space (U+3000),
+which xeCJK keeps, in the headings, the contents and the PDF bookmarks.
+"""
+import re
+
+from docutils import nodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+
+CJK = r'[\u3400-\u9fff\uf900-\ufaff]'
+SPACE_BETWEEN_CJK = re.compile(rf'(?<={CJK}) +(?={CJK})')
+
+
+class TitleSpaces(SphinxPostTransform):
+    builders = ('latex',)
+    default_priority = 700
+
+    def run(self, **kwargs):
+        for title in self.document.findall(nodes.title):
+            for text in list(title.findall(nodes.Text)):
+                spaced = SPACE_BETWEEN_CJK.sub('\u3000', text.astext())
+                if spaced != text.astext():
+                    text.parent.replace(text, nodes.Text(spaced))
