@@ -63,17 +63,18 @@ def filled(cells):
 
 
 def merge_index_name(table):
-    """Move the index name(s) from pandas' second header row into the empty corner
-    of the first, when that row holds nothing else."""
+    """Move the index name(s) from pandas' second header row, which holds nothing
+    else, into the corner of the first (next to the columns' name, if any)."""
     rows = table.select('thead > tr')
     if len(rows) != 2:
         return
     top, names = rows[0].find_all('th'), rows[1].find_all('th')
     levels = sum(filled(names))
-    if levels and len(top) == len(names) and filled(names) == [True] * levels + \
-            [False] * (len(names) - levels) and not any(filled(top[:levels])):
-        for corner, name in zip(top, names):
-            corner.string = name.get_text()
+    if levels and len(top) == len(names) and \
+            filled(names) == [True] * levels + [False] * (len(names) - levels):
+        for corner, name in zip(top, names[:levels]):  # a columns name stays: "rows \\ columns"
+            columns = corner.get_text(strip=True)
+            corner.string = f'{name.get_text()} \\ {columns}' if columns else name.get_text()
         rows[1].decompose()
 
 

@@ -11,7 +11,7 @@ from . import figure_numbers, mathjax, page_buttons, ui_zh
 from .anchors import HeadingAnchors
 from .discussion import DiscussionLink
 from .outputs import DataFrameHeaders, PlotAltText, ShortTracebacks
-from .print_edition import TitleSpaces
+from .print_edition import FigureNumbersInPrint, TitleSpaces
 
 
 def setup(app):
@@ -20,6 +20,7 @@ def setup(app):
         app.add_transform(transform)
     app.add_post_transform(ui_zh.ExecutionTableInChinese)
     app.add_post_transform(TitleSpaces)
+    app.add_post_transform(FigureNumbersInPrint)
     app.connect('config-inited', ui_zh.add_theme_translations)
     app.connect('config-inited', mathjax.keep_formulas_out_of_tab_order)
     figure_numbers.setup(app)

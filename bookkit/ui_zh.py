@@ -35,8 +35,11 @@ EXEC_TABLE = {
 
 
 class Fallback(gettext.NullTranslations):
+    """Last in a catalogue's chain for now; a theme may add its own catalogue
+    after it, so anything not translated here is passed on."""
+
     def gettext(self, message):
-        return THEME_STRINGS.get(message, message)
+        return THEME_STRINGS.get(message) or super().gettext(message)
 
 
 def add_theme_translations(app, config):

@@ -1,4 +1,5 @@
-"""The PDF edition (`make pdf`): complete, with every plot, Chinese typeset, no LaTeX errors."""
+"""The PDF edition (`make pdf`): complete, with every plot, Chinese typeset, no LaTeX
+errors, bookmarks down to every exercise, and nothing that only makes sense on the web."""
 import os
 import re
 import subprocess
@@ -40,6 +41,48 @@ def test_every_section_title_and_exercise_number(text):
 def test_solutions_are_expanded_in_print(text):
     written = sum(len(s['exercises']) for s in written_sections())
     assert text.replace(' ', '').count('简答') >= written
+
+
+# Instructions for the web pages' folded blocks, which the PDF prints open.
+WEB_ONLY = ['点开', '点击展开', '点击收起', '点击即可展开', '默认折叠']
+
+
+def test_chapter_titles_keep_their_space(text):
+    for chapter in ('第 2 章 预备知识', '第 3 章 线性神经网络'):
+        assert chapter in text  # not 第 2 章预备知识
+
+
+def test_no_web_only_instructions(text):
+    assert [phrase for phrase in WEB_ONLY if phrase in text.replace(' ', '')] == []
+
+
+def test_figures_are_numbered_within_their_section(text):
+    numbers = re.findall(r'图 (\d+\.\d+\.\d+):', text)
+    sections = [n.rsplit('.', 1)[0] for n in numbers]
+    assert numbers and all(n == f'{sec}.{sections[:i + 1].count(sec)}'
+                           for i, (n, sec) in enumerate(zip(numbers, sections)))
+
+
+def outline(book_pdf):
+    """The PDF's bookmarks as (depth, title), in order (poppler's pdftohtml -xml)."""
+    xml = subprocess.run(['pdftohtml', '-xml', '-i', '-q', '-stdout', '-f', '1', '-l', '1',
+                          str(book_pdf)], check=True, capture_output=True, text=True).stdout
+    found, depth = [], 0
+    for tag in re.finditer(r'<(/?)outline>|<item[^>]*>(.*?)</item>', xml):
+        if tag.group(2) is not None:
+            found.append((depth, re.sub(r'\s+', ' ', tag.group(2))))
+        else:
+            depth += -1 if tag.group(1) else 1
+    return found
+
+
+def test_bookmarks_for_chapters_sections_and_exercises(book_pdf):
+    marks = outline(book_pdf)
+    expected = [(1, '第 2 章 预备知识'), (1, '第 3 章 线性神经网络')]
+    for section in written_sections():
+        expected.append((2, f"{section['section']} {section['title']}"))
+        expected += [(3, f"练习 {ex['id']}") for ex in section['exercises']]
+    assert [m for m in expected if m not in marks] == []
 
 
 def html_plot_images():

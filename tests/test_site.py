@@ -25,8 +25,11 @@ def test_build_had_no_warnings(site):
 def test_exercise_anchors_and_outputs(site, section):
     page = soup(section['source'])
     for ex in section['exercises']:
-        block = page.find(id=anchor(ex['id']))
-        assert block is not None, f"{ex['id']} is not an element id"
+        heading = page.find(id=anchor(ex['id']))
+        assert heading is not None, f"{ex['id']} is not an element id"
+        # the anchor is the exercise's heading (bookkit/anchors.py), the question below it
+        assert heading.name == 'section' and heading.h2.get_text().startswith(f"练习 {ex['id']}")
+        block = heading.find(class_='exercise', recursive=False)
         # what the intro promises: the question, then a folded 简答, then the folded full solution
         short = block.find_next(class_='admonition')
         assert 'short-answer' in short['class'] and 'dropdown' in short['class'], ex['id']
