@@ -6,7 +6,7 @@ import re
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HTML, ROOT, anchor, build_tiny_book, cell, page_html, written_sections
+from conftest import HTML, anchor, build_tiny_book, cell, page_html, written_sections
 
 from bookkit.anchors import slug
 from bookkit.outputs import exception_lines, tidy_dataframe
