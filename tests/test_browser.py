@@ -273,13 +273,23 @@ def test_outputs_of_deliberate_errors_are_short(desktop):
 
 def test_scrolling_boxes_show_that_they_scroll(phone):
     """On a phone, a display formula or table wider than the screen scrolls inside
-    its box, with a shadow at the edge where more lies, and takes keyboard focus."""
-    boxes = phone[1].page.evaluate("""() => [...document.querySelectorAll(
-        'div.math mjx-container, div.cell_output div.output.text_html, .pst-scrollable-table-container')]
-        .filter(e => e.scrollWidth > e.clientWidth + 1)
-        .map(e => [getComputedStyle(e).backgroundImage, getComputedStyle(e).overflowX, e.tabIndex])""")
-    for background, overflow, tab_index in boxes:
-        assert 'radial-gradient' in background and overflow == 'auto' and tab_index == 0
+    its box, fades out at the edge where more lies, and takes keyboard focus."""
+    page = phone[1].page
+    boxes = page.locator('div.math mjx-container, div.cell_output div.output.text_html, '
+                         '.pst-scrollable-table-container')
+    mask = "e => getComputedStyle(e).maskImage + getComputedStyle(e).webkitMaskImage"
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        hidden = box.evaluate('e => e.scrollWidth - e.clientWidth')
+        if hidden <= 1:
+            assert 'gradient' not in box.evaluate(mask)
+            continue
+        assert box.evaluate('e => [getComputedStyle(e).overflowX, e.tabIndex]') == ['auto', 0]
+        assert 'gradient' in box.evaluate(mask)
+        box.evaluate('e => { e.scrollLeft = e.scrollWidth; }')
+        page.wait_for_timeout(50)
+        assert box.evaluate('e => [...e.classList].filter(c => c.startsWith("scrolls-"))') \
+            == ['scrolls-left']
 
 
 def test_table_headers_align_with_their_columns(desktop):

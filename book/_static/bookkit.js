@@ -83,17 +83,27 @@
   }, { passive: true });
 
   // A display formula or table that scrolls sideways can be scrolled with the
-  // keyboard too: it becomes a tab stop while (and only while) it overflows.
-  // Checked again when the window changes size or a folded block opens.
+  // keyboard too: it is a tab stop while (and only while) it overflows. Its
+  // edges where more lies are marked (bookkit.css fades them). Checked again when
+  // the window changes size, a folded block opens or the box is scrolled.
   const SCROLLERS = 'div.math mjx-container, div.cell_output div.output.text_html, .pst-scrollable-table-container';
-  const updateTabStops = () => document.querySelectorAll(SCROLLERS).forEach((element) => {
-    if (element.scrollWidth > element.clientWidth) element.tabIndex = 0;
+  const markEdges = (element) => {
+    const hidden = element.scrollWidth - element.clientWidth;
+    element.classList.toggle('scrolls-left', hidden > 1 && element.scrollLeft > 1);
+    element.classList.toggle('scrolls-right', hidden > 1 && element.scrollLeft < hidden - 1);
+  };
+  const updateScrollers = () => document.querySelectorAll(SCROLLERS).forEach((element) => {
+    if (element.scrollWidth > element.clientWidth + 1) element.tabIndex = 0;
     else element.removeAttribute('tabindex');
+    markEdges(element);
   });
-  window.addEventListener('load', () => Promise.resolve(window.MathJax?.startup?.promise).then(updateTabStops));
-  window.addEventListener('resize', updateTabStops);
+  document.addEventListener('scroll', (event) => {
+    if (event.target.matches?.(SCROLLERS)) markEdges(event.target);
+  }, { capture: true, passive: true });
+  window.addEventListener('load', () => Promise.resolve(window.MathJax?.startup?.promise).then(updateScrollers));
+  window.addEventListener('resize', updateScrollers);
   document.addEventListener('click', (event) => {
-    if (event.target.closest('.admonition-title')) setTimeout(updateTabStops);
+    if (event.target.closest('.admonition-title')) setTimeout(updateScrollers);
   });
 
   document.addEventListener('DOMContentLoaded', () => {
