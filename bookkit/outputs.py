@@ -16,7 +16,8 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 HEADER = re.compile(r'^(\S+)\s+Traceback \(most recent call last\)$', re.M)
-NUMBER = re.compile(r'[-+−]?(\d[\d,]*(\.\d*)?([eE][-+]?\d+)?%?|nan|NaN|inf)|')
+# what pandas prints in a numeric column; an empty cell does not make a column text
+NUMBER = re.compile(r'([-+−]?(\d[\d,]*(\.\d*)?(e[-+]?\d+)?%?|nan|inf))?', re.I)
 TEX_WORDS = {'pm': '±', 'le': '≤', 'ge': '≥', 'times': '×', 'cdot': '·', 'infty': '∞',
              'lambda': 'λ', 'sigma': 'σ', 'mu': 'μ', 'kappa': 'κ', 'delta': 'δ'}
 
@@ -100,7 +101,7 @@ def tidy_dataframe(html):
     return str(soup)
 
 
-class DataFrameHeaders(SphinxTransform):
+class PandasTables(SphinxTransform):
     default_priority = 700
 
     def apply(self):

@@ -10,12 +10,12 @@ order (mathjax.py), print-only fixes (print_edition.py) and the PDF link state
 from . import figure_numbers, mathjax, page_buttons, ui_zh
 from .anchors import HeadingAnchors
 from .discussion import DiscussionLink
-from .outputs import DataFrameHeaders, PlotAltText, ShortTracebacks
+from .outputs import PandasTables, PlotAltText, ShortTracebacks
 from .print_edition import FigureNumbersInPrint, TitleSpaces
 
 
 def setup(app):
-    for transform in (HeadingAnchors, ShortTracebacks, DataFrameHeaders, PlotAltText,
+    for transform in (HeadingAnchors, ShortTracebacks, PandasTables, PlotAltText,
                       DiscussionLink):
         app.add_transform(transform)
     app.add_post_transform(ui_zh.ExecutionTableInChinese)
