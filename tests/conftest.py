@@ -18,7 +18,7 @@ anchor = catalogue_module.anchor
 
 
 def catalogue():
-    """Sections of book/exercises.yml that the book must cover (chapter 1 is optional)."""
+    """Sections of book/exercises.yml, all of which the book covers (chapter 1 included)."""
     return list(catalogue_module.sections())
 
 
