@@ -5,7 +5,7 @@ import re
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HTML, ROOT, anchor, page_html, written_sections
+from conftest import HTML, ROOT, anchor, catalogue, is_written, page_html, written_sections
 
 BUILD_LOG = ROOT / '_build' / 'build.log'
 
@@ -56,6 +56,20 @@ def test_plots_are_embedded_images(site, section):
     for img in imgs:
         target = (page_path.parent / img['src']).resolve()
         assert target.exists() and target.stat().st_size > 1000, img['src']
+
+
+def test_coverage_table_counts_every_exercise(site):
+    """The intro's table: one row per catalogue section with its answered/all, then the totals."""
+    table = soup('intro.md').select_one('.coverage-table table')
+    rows = [[td.get_text(strip=True) for td in tr.select('td')] for tr in table.select('tbody tr')]
+    sections = catalogue()
+    assert [r[0] for r in rows[:-1]] == [f"{s['section']} {s['title']}" for s in sections]
+    for row, section in zip(rows, sections):
+        n = len(section['exercises'])
+        assert row[2] == f'{n if is_written(section) else 0}/{n}', row
+    answered = sum(len(s['exercises']) for s in written_sections())
+    total = sum(len(s['exercises']) for s in sections)
+    assert rows[-1][0] == '合计' and rows[-1][2] == f'{answered}/{total}'
 
 
 def test_chinese_search_index(site):
