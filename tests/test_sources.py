@@ -51,7 +51,8 @@ def test_every_toc_file_exists():
 def test_page_title_matches_catalogue(section):
     text = (BOOK / section['source']).read_text(encoding='utf-8')
     title = re.search(r'^# (.+)$', text, re.M).group(1)
-    assert title == f"{section['section']} {section['title']}"
+    number = section['section']  # chapter 1 is one page, headed as a chapter
+    assert title == (f"第 {number} 章" if '.' not in number else number) + f" {section['title']}"
     assert section['url'] in text, 'the page links the section on zh.d2l.ai'
 
 
