@@ -2,9 +2,11 @@
 book/_static/book-search.js).
 
 Which pages contain a query is read from the built HTML (the text of each page's
-article), not from the search index. Checked on the search page itself:
-- every term of the dictionary bookkit/search_terms.txt that occurs on some page
-  returns every page that contains it (through the page's own query functions);
+article), not from the search index. Every term of the dictionary
+bookkit/search_terms.txt is an index term of every page that contains it, and on
+the search page itself:
+- every dictionary term that occurs on some page returns every page that contains
+  it (through the page's own query functions);
 - QUERIES, typed as a reader would (Chinese terms, several words, words run
   together, English words and API names in any case, one-character terms): the
   result list holds every page that contains all the words, and no other page
@@ -64,6 +66,16 @@ SEARCH_ALL = """terms => Object.fromEntries(terms.map(term => {
     const results = Search._performSearch(query, words, excluded, highlight, objects);
     return [term, [...new Set(results.map(r => r[0] + DOCUMENTATION_OPTIONS.FILE_SUFFIX))]];
 }))"""
+
+
+def search_index(site):
+    text = (site / 'searchindex.js').read_text(encoding='utf-8')
+    return json.loads(text[text.index('(') + 1:text.rindex(')')])
+
+
+def index_terms(site):
+    index = search_index(site)
+    return set(index['terms']) | set(index['titleterms'])
 
 
 @cache
@@ -139,6 +151,18 @@ def test_the_dictionary_is_the_books_vocabulary():
     occurring = [t for t in DICTIONARY if pages_containing(t)]
     assert len(occurring) >= 300, 'most terms should come from the pages'
     assert any(len(t) == 1 for t in occurring)
+
+
+def test_every_dictionary_term_is_an_index_term_of_every_page_that_contains_it(site):
+    index = search_index(site)
+    pages = [f'{name}.html' for name in index['docnames']]
+
+    def indexed(term):
+        files = [index[table].get(term, []) for table in ('terms', 'titleterms')]
+        return {pages[f] for entry in files for f in ([entry] if isinstance(entry, int) else entry)}
+
+    missing = {term: sorted(pages_containing(term) - indexed(term)) for term in DICTIONARY}
+    assert {term: pages for term, pages in missing.items() if pages} == {}
 
 
 def test_every_dictionary_term_finds_every_page_that_contains_it(searcher, capsys):
@@ -217,10 +241,6 @@ def test_a_result_opens_at_the_match_with_its_solution_unfolded(browser, server,
     assert landing['onScreen']
 
 
-def index_terms(site):
-    text = (site / 'searchindex.js').read_text(encoding='utf-8')
-    index = json.loads(text[text.index('(') + 1:text.rindex(')')])
-    return set(index['terms']) | set(index['titleterms'])
 
 
 def test_a_term_added_to_the_dictionary_is_indexed_by_the_next_build(tmp_path):
