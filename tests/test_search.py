@@ -227,7 +227,8 @@ def test_a_result_opens_at_the_match_with_its_solution_unfolded(browser, server,
         return {
             landed: document.documentElement.dataset.searchLanding,
             folded: match.closest('.dropdown')?.className || '',
-            onScreen: box.top >= 0 && box.bottom <= innerHeight && match.checkVisibility(),
+            onScreen: box.top >= 0 && box.bottom <= innerHeight
+                && match.checkVisibility({visibilityProperty: true, opacityProperty: true}),
             exercise: exercise.querySelector(':scope > .exercise').id,
             closed: [...exercise.querySelectorAll(':scope > .dropdown.toggle-hidden')]
                 .map(d => d.className),
