@@ -244,7 +244,7 @@ const BookSearch = (() => {
     for (let f = element.closest(".dropdown"); f; f = f.parentElement.closest(".dropdown"))
       folded.add(f);
     folded.forEach((f) => {
-      if (f.classList.contains("toggle-hidden")) f.querySelector(":scope > .admonition-title").click();
+      if (f.classList.contains("toggle-hidden")) f.querySelector(":scope > .admonition-title")?.click();
     });
     for (let d = element.closest("details"); d; d = d.parentElement.closest("details")) d.open = true;
   };
