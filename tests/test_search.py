@@ -215,7 +215,7 @@ def test_a_result_opens_at_the_match_with_its_solution_unfolded(browser, server,
     searcher.page.locator('#search-results ul.search li a').first.click()
     searcher.page.wait_for_function('() => document.documentElement.dataset.searchLanding',
                                     timeout=20000)
-    landing = searcher.page.evaluate("""() => {
+    landing = searcher.page.evaluate("""async () => {
         const exerciseOf = (e) => {
             let s = e.closest('section');
             while (s && !s.querySelector(':scope > .exercise')) s = s.parentElement.closest('section');
@@ -223,12 +223,14 @@ def test_a_result_opens_at_the_match_with_its_solution_unfolded(browser, server,
         };
         const match = [...document.querySelectorAll('article span.highlighted')].find(exerciseOf);
         const exercise = exerciseOf(match);
+        const visible = () => match.checkVisibility({visibilityProperty: true, opacityProperty: true});
+        for (const end = Date.now() + 3000; !visible() && Date.now() < end;)  // unfolding fades in
+            await new Promise(resolve => setTimeout(resolve, 50));
         const box = match.getBoundingClientRect();
         return {
             landed: document.documentElement.dataset.searchLanding,
             folded: match.closest('.dropdown')?.className || '',
-            onScreen: box.top >= 0 && box.bottom <= innerHeight
-                && match.checkVisibility({visibilityProperty: true, opacityProperty: true}),
+            onScreen: box.top >= 0 && box.bottom <= innerHeight && visible(),
             exercise: exercise.querySelector(':scope > .exercise').id,
             closed: [...exercise.querySelectorAll(':scope > .dropdown.toggle-hidden')]
                 .map(d => d.className),
