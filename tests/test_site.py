@@ -6,6 +6,7 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup
 from conftest import HTML, ROOT, anchor, catalogue, is_written, page_html, written_sections
+from myst_nb.ext.glue import GLUE_PREFIX
 
 BUILD_LOG = ROOT / '_build' / 'build.log'
 
@@ -114,6 +115,12 @@ def test_execution_report(exec_report):
     assert (ROOT / '_build' / 'exec-report.md').exists()
 
 
+def rendered(output):
+    """Does the page show this output? A glue(..., display=False) output only feeds the prose."""
+    data = output.get('data')
+    return data is None or any(not key.startswith(GLUE_PREFIX) for key in data)
+
+
 @pytest.mark.parametrize('section', written_sections(), ids=lambda s: s['section'])
 def test_downloadable_notebook_has_the_outputs(site, section):
     """The .ipynb behind the download and Colab buttons is the executed one."""
@@ -121,5 +128,5 @@ def test_downloadable_notebook_has_the_outputs(site, section):
     shown = len(soup(section['source']).select('div.cell_output'))
     for path in (HTML / '_sources' / name, ROOT / '_build' / 'jupyter_execute' / name):
         nb = nbformat.read(path, as_version=4)
-        assert sum(bool(c.get('outputs')) for c in nb.cells if c.cell_type == 'code') \
-            == shown > 0, path
+        assert sum(any(map(rendered, c.get('outputs', []))) for c in nb.cells
+                   if c.cell_type == 'code') == shown > 0, path
