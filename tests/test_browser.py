@@ -11,17 +11,13 @@ tablet widths, exercise links landing below the sticky header, the intro's promi
 once), Chinese search, the training badge and stand-in warning on screen.
 Screenshots for review go to _build/screenshots/.
 """
-import functools
-import http.server
+import posixpath
 import re
-import shutil
-import threading
 from urllib.parse import quote
 
 import pytest
-from conftest import HTML, ROOT, anchor, catalogue, written_sections
+from conftest import ROOT, anchor, catalogue, written_sections
 
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser') or '/usr/bin/chromium'
 AXE = ROOT / 'node_modules' / 'axe-core' / 'axe.min.js'
 SHOTS = ROOT / '_build' / 'screenshots'
 DESKTOP = {'width': 1280, 'height': 900}
@@ -29,8 +25,8 @@ TABLET = {'width': 820, 'height': 1180}
 PHONE = {'width': 390, 'height': 844}
 TOUCH = {'has_touch': True, 'is_mobile': True}
 CHAPTERS = sorted({s['source'].rsplit('/', 1)[0] + '/index.html' for s in catalogue()})
-PAGES = ['intro.html', *CHAPTERS, *(s['source'].replace('.md', '.html') for s in written_sections()),
-         'build-info.html']
+PAGES = list(dict.fromkeys(['intro.html', *CHAPTERS, *(s['source'].replace('.md', '.html')
+                                                        for s in written_sections()), 'build-info.html']))
 SEARCHES = {'广播': 'chapter_preliminaries/ndarray.html'}
 # Interface strings of the themes and extensions that once showed up in English.
 # A whole text or attribute equal to one of them, or containing one of the longer
@@ -70,33 +66,6 @@ STICKY_HEADER_BOTTOM = "() => document.querySelector('.bd-header-article').getBo
 
 def page_of(section):
     return section['source'].replace('.md', '.html')
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope='module')
-def server(site):
-    httpd = http.server.ThreadingHTTPServer(
-        ('127.0.0.1', 0), functools.partial(QuietHandler, directory=str(HTML)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f'http://127.0.0.1:{httpd.server_port}/'
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope='module')
-def browser():
-    from playwright.sync_api import sync_playwright
-    if not shutil.which(CHROMIUM):
-        pytest.fail('no chromium: install the Debian package chromium '
-                    '(bash scripts/install-system-packages.sh --tests)')
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox'])
-        yield browser
-        browser.close()
 
 
 class Visit:
@@ -314,10 +283,9 @@ def test_table_headers_align_with_their_columns(desktop):
 
 def section_link(page, section, path):
     """The link to a section in the opened navigation (the current page's is '#')."""
-    if page_of(section) == path:
-        return page.locator('#pst-primary-sidebar-modal a.current.reference').first
-    name = page_of(section).split('/')[-1]
-    return page.locator(f'#pst-primary-sidebar-modal a:is([href="{name}"], [href$="/{name}"])').first
+    target = page_of(section)
+    href = '#' if target == path else posixpath.relpath(target, posixpath.dirname(path) or '.')
+    return page.locator(f'#pst-primary-sidebar-modal a.reference[href="{href}"]').first
 
 
 @pytest.mark.parametrize('path', ['intro.html', page_of(written_sections()[-1])])
