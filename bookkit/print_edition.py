@@ -37,8 +37,11 @@ class FigureNumbersInPrint(SphinxPostTransform):
     default_priority = 700
 
     def run(self, **kwargs):
-        titles = {f"{s['section']} {s['title']}": s['section'] for s in catalogue.sections()}
+        titles = {}
+        for s in catalogue.sections():  # chapter 1 is one page, headed 第 1 章 引言
+            titles[f"{s['section']} {s['title']}"] = titles[f"第 {s['section']} 章 {s['title']}"] \
+                = s['section']
         for section in self.document.findall(nodes.section):
-            number = titles.get(section[0].astext())
+            number = titles.get(re.sub(r'\s+', ' ', section[0].astext()))
             if number:
                 section.insert(1, nodes.raw('', FIGURE_PREFIX % number, format='latex'))
