@@ -13,11 +13,11 @@ from bookkit.outputs import exception_lines, tidy_dataframe
 from bookkit.page_buttons import PDF_STATE, publish_pdf_state
 
 CHAINED = """---------------------------------------------------------------------------
-KeyError                                  Traceback (most recent call last)
+ValueError                                Traceback (most recent call last)
 File /srv/build/.venv/lib/python3.11/site-packages/pandas/core/indexes/base.py:3812, in get_loc
 -> 3812 return self._engine.get_loc(casted_key)
 
-KeyError: 7
+ValueError: 7 is not in range
 
 The above exception was the direct cause of the following exception:
 
