@@ -5,7 +5,7 @@
     python -m bookkit.pdf finish   # after it: fail on LaTeX errors or missing glyphs, publish
 
 `finish` copies _build/latex/book.pdf to _build/html/book.pdf, where every page's
-download menu links it, and records the inputs it was built from, so that a
+download menu links it (and tells the pages so), and records the inputs it was built from, so that a
 rebuild with nothing changed (`make book` twice) skips LaTeX.
 """
 import hashlib
@@ -16,6 +16,7 @@ import sys
 from jupyter_cache import get_cache
 
 from . import ROOT
+from .page_buttons import publish_pdf_state
 
 LATEX = ROOT / '_build' / 'latex'
 PDF, LOG = LATEX / 'book.pdf', LATEX / 'book.log'
@@ -74,6 +75,7 @@ def finish():
     if PDF.stat().st_size > MAX_BYTES:
         sys.exit(f'{PDF} is {PDF.stat().st_size / 2**20:.1f} MB (limit 40 MB)')
     shutil.copy2(PDF, PUBLISHED)
+    publish_pdf_state(PUBLISHED.parent)  # the site's download menu now offers it
     INPUTS.write_text(inputs_digest())
     print(f'{PUBLISHED} ({PDF.stat().st_size / 2**20:.1f} MB)')
 
