@@ -4,11 +4,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Environment of every kernel that executes a page (build, prefill, `make nb`):
-# the CJK font for plot labels, and one torch thread per kernel so that parallel
-# execution does not oversubscribe the cores and every path prints the same numbers.
+# Environment of every kernel that executes a page (build, prefill, `make nb`): one
+# torch thread per kernel, so that parallel execution does not oversubscribe the cores
+# and every path prints the same numbers. Plot fonts are set by each page's setup cell.
 KERNEL_ENV = {
-    'MATPLOTLIBRC': str(ROOT / 'bookkit' / 'matplotlibrc'),
     'OMP_NUM_THREADS': '1',
     'MKL_NUM_THREADS': '1',
 }

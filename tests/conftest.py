@@ -77,3 +77,13 @@ def build_tiny_book(tmp_path, body, front='', env=None, page=None):
          '--path-output', str(tmp_path), '-n', '-W', '--keep-going'],
         capture_output=True, text=True, timeout=300, env=dict(os.environ, **(env or {})))
     return result.returncode, re.sub(r'\x1b\[[0-9;]*m', '', result.stdout + result.stderr)
+
+
+def hide_cjk_fonts(config_dir):
+    """Write a matplotlib font cache to config_dir that lists no CJK font: with
+    MPLCONFIGDIR=config_dir, matplotlib behaves as on a machine without one."""
+    script = ('from matplotlib import font_manager as fm\n'
+              'fm.fontManager.ttflist = [f for f in fm.fontManager.ttflist if "CJK" not in f.name]\n'
+              'fm.json_dump(fm.fontManager, '
+              f'{str(config_dir)!r} + f"/fontlist-v{{fm.FontManager.__version__}}.json")\n')
+    subprocess.run([sys.executable, '-c', script], check=True)

@@ -42,6 +42,11 @@ def test_solutions_are_expanded_in_print(text):
     assert text.replace(' ', '').count('简答') >= written
 
 
+def test_setup_cell_is_left_out(text):
+    """The cell that opens every notebook is for running it elsewhere (bookkit/setup_cell.py)."""
+    assert 'prepare_environment' not in text
+
+
 def html_plot_images():
     return sum(len(BeautifulSoup(p.read_text(encoding='utf-8'), 'html.parser')
                    .select('.cell_output img'))
