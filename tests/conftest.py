@@ -43,6 +43,30 @@ def site():
 
 
 @pytest.fixture(scope='session')
+def standalone_runs(site, tmp_path_factory):
+    """({section: standalone.Run}, facts): every written page's executed notebook, run as a
+    downloaded copy runs (tests/standalone.py); the first section alone, the others after it."""
+    import standalone
+
+    from bookkit import prefill
+    raw = BOOK / 'data' / 'FashionMNIST' / 'raw'
+    if not raw.is_dir():
+        pytest.fail('no Fashion-MNIST in book/data: run `make data` first (`make test` does)')
+    sections = written_sections()
+    executed = {s['section']: executed_notebook(s) for s in sections}
+    rest = sorted(sections[1:], key=lambda s: -prefill.last_seconds(BOOK / s['source']))
+    order = [executed[s['section']] for s in sections[:1] + rest]  # the longest early
+    runs, facts = standalone.run_all(order, tmp_path_factory.mktemp('standalone'), raw)
+    facts['first'] = sections[0]['section']
+    return {name: runs[path] for name, path in executed.items()}, facts
+
+
+def executed_notebook(section):
+    """The notebook the build executed for `section` (behind the download button)."""
+    return ROOT / '_build' / 'jupyter_execute' / section['source'].replace('.md', '.ipynb')
+
+
+@pytest.fixture(scope='session')
 def exec_report(site):
     return json.loads((ROOT / '_build' / 'exec-report.json').read_text())
 
