@@ -2,10 +2,14 @@
 
 Reveal: one click opens every collapsed short answer and solution (it presses the
 buttons that sphinx-togglebutton put on them). Download: the executed notebook (.ipynb), the
-MyST source (the theme's button) and the whole book as a PDF. Launch: the executed notebook in Colab (the
-publishing workflow pushes executed notebooks to the `notebooks` branch), and the
+MyST source (the theme's button) and the whole book as a PDF. Launch: the executed notebook in Colab, and the
 same section in the original book on zh.d2l.ai.
+
+The publishing workflow pushes the executed notebooks to the `notebooks` branch and tags
+that commit `notebooks-<source commit>`; a page built by the workflow (GITHUB_SHA set)
+opens the notebook of its own commit in Colab, a page built elsewhere the branch.
 """
+import os
 from pathlib import Path
 
 from . import catalogue
@@ -13,9 +17,15 @@ from . import catalogue
 # Press sphinx-togglebutton's own button on every short answer and solution still hidden.
 REVEAL_ALL = ("document.querySelectorAll('.short-answer.toggle-hidden > .admonition-title, "
               ".solution.toggle-hidden > .admonition-title').forEach(t => t.click())")
-NOTEBOOKS_BRANCH = 'notebooks'  # the workflow publishes the executed notebooks there
-COLAB = ('https://colab.research.google.com/github/{repo}/blob/'
-         + NOTEBOOKS_BRANCH + '/{docname}.ipynb')
+NOTEBOOKS_BRANCH = 'notebooks'  # .github/workflows/book.yml publishes the notebooks there
+NOTEBOOKS_TAG = 'notebooks-{sha}'  # and tags them with the commit they were built from
+COLAB = 'https://colab.research.google.com/github/{repo}/blob/{ref}/{docname}.ipynb'
+
+
+def notebooks_ref():
+    """The git ref of the published notebooks that belong to this build."""
+    sha = os.environ.get('GITHUB_SHA')
+    return NOTEBOOKS_TAG.format(sha=sha) if sha else NOTEBOOKS_BRANCH
 
 
 def executed_notebook(app, docname):
@@ -68,7 +78,8 @@ def add_buttons(app, pagename, templatename, context, doctree):
         'icon': 'fas fa-eye', 'label': 'reveal-all-button'})
     if notebook is not None:
         buttons.append({
-            'type': 'link', 'url': COLAB.format(repo=github_repo(app), docname=pagename),
+            'type': 'link', 'url': COLAB.format(repo=github_repo(app), ref=app.config.notebooks_ref,
+                                               docname=pagename),
             'tooltip': '在 Colab 中打开已执行的笔记本', 'icon': 'fas fa-rocket',
             'label': 'colab-button'})
     buttons.append({

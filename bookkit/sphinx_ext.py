@@ -26,7 +26,7 @@ from . import exec_report, fashion_mnist, invalidation, prefill, set_kernel_env
 from .build_info import DataSource
 from .coverage import CoverageTable
 from .mathjax import copy_mathjax
-from .page_buttons import add_buttons
+from .page_buttons import add_buttons, notebooks_ref
 from .setup_cell import DropSetupCell
 from .svg_to_png import SvgToPng
 
@@ -150,6 +150,7 @@ def setup(app):
     app.connect('env-get-outdated', stale_pages)
     app.connect('env-updated', executed_notebooks)
     app.connect('builder-inited', copy_mathjax)
+    app.add_config_value('notebooks_ref', notebooks_ref(), 'html')  # a new ref rewrites every page
     app.connect('html-page-context', add_buttons, priority=502)  # after the theme's buttons
     app.add_directive('coverage-table', CoverageTable)
     app.add_directive('data-source', DataSource)
