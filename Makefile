@@ -39,7 +39,7 @@ preview: html  ## serve _build/html at http://127.0.0.1:8000 and rebuild on ever
 	trap "kill $$!" EXIT; \
 	$(BIN)/watchfiles --ignore-paths book/data 'make -s html' book bookkit _config.yml _toc.yml
 
-data: env  ## real Fashion-MNIST where reachable, otherwise the stand-in
+data: env  ## real Fashion-MNIST from the first source that has it (bookkit/fashion_mnist.py), the stand-in last
 	$(BIN)/python -m bookkit.fashion_mnist
 
 env: $(VENV)/.installed

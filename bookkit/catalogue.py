@@ -1,4 +1,8 @@
-"""The exercise catalogue (book/exercises.yml, a copy of ../shared/exercises.yml)."""
+"""The exercise catalogue (book/exercises.yml, a copy of ../shared/exercises.yml).
+
+The catalogue marks chapter 1's discussion questions `optional: true` (they are
+extras in its sources); this book answers them like every other section.
+"""
 from functools import cache
 
 import yaml
@@ -11,9 +15,8 @@ PLACEHOLDER = '本节的解答正在编写中'
 
 @cache
 def sections():
-    """The sections the book covers, in book order (chapter 1 is optional)."""
-    data = yaml.safe_load(PATH.read_text(encoding='utf-8'))
-    return tuple(s for s in data['sections'] if not s.get('optional'))
+    """Every section of the catalogue, in book order: the book covers them all."""
+    return tuple(yaml.safe_load(PATH.read_text(encoding='utf-8'))['sections'])
 
 
 def by_docname():

@@ -1,10 +1,13 @@
-"""Shared fixtures: the exercise catalogue, the toc, and the built site."""
+"""Shared fixtures: the exercise catalogue, the toc, the built site, and Chromium serving it."""
+import functools
+import http.server
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,7 @@ anchor = catalogue_module.anchor
 
 
 def catalogue():
-    """Sections of book/exercises.yml that the book must cover (chapter 1 is optional)."""
+    """Sections of book/exercises.yml, all of which the book covers (chapter 1 included)."""
     return list(catalogue_module.sections())
 
 
@@ -69,6 +72,37 @@ def executed_notebook(section):
 @pytest.fixture(scope='session')
 def exec_report(site):
     return json.loads((ROOT / '_build' / 'exec-report.json').read_text())
+
+
+# --- the built site in Chromium (tests/test_browser.py, tests/test_search.py) --
+CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser') or '/usr/bin/chromium'
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope='module')
+def server(site):
+    httpd = http.server.ThreadingHTTPServer(
+        ('127.0.0.1', 0), functools.partial(QuietHandler, directory=str(HTML)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f'http://127.0.0.1:{httpd.server_port}/'
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope='module')
+def browser():
+    from playwright.sync_api import sync_playwright
+    if not shutil.which(CHROMIUM):
+        pytest.fail('no chromium: install the Debian package chromium '
+                    '(bash scripts/install-system-packages.sh --tests)')
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox'])
+        yield browser
+        browser.close()
 
 
 # --- building a throw-away one-page book -------------------------------------

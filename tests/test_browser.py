@@ -7,49 +7,17 @@ short answers and solutions each hidden until clicked (one by one, or all at
 once), Chinese search, and the training badge and stand-in warning on screen. Screenshots for review
 go to _build/screenshots/.
 """
-import functools
-import http.server
 import re
-import shutil
-import threading
 from urllib.parse import quote
 
 import pytest
-from conftest import HTML, ROOT, anchor, written_sections
+from conftest import ROOT, anchor, written_sections
 
-CHROMIUM = shutil.which('chromium') or shutil.which('chromium-browser') or '/usr/bin/chromium'
 SHOTS = ROOT / '_build' / 'screenshots'
 DESKTOP = {'width': 1280, 'height': 900}
 PHONE = {'width': 390, 'height': 844}
 PAGES = ['intro.html'] + [s['source'].replace('.md', '.html') for s in written_sections()]
 SEARCHES = {'广播': 'chapter_preliminaries/ndarray.html'}
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope='module')
-def server(site):
-    httpd = http.server.ThreadingHTTPServer(
-        ('127.0.0.1', 0), functools.partial(QuietHandler, directory=str(HTML)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f'http://127.0.0.1:{httpd.server_port}/'
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope='module')
-def browser():
-    from playwright.sync_api import sync_playwright
-    if not shutil.which(CHROMIUM):
-        pytest.fail('no chromium: install the Debian package chromium '
-                    '(bash scripts/install-system-packages.sh --tests)')
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=['--no-sandbox'])
-        yield browser
-        browser.close()
 
 
 class Visit:

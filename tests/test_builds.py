@@ -119,3 +119,11 @@ def test_data_swap_that_breaks_a_page_fails_and_leaves_no_stale_page(tmp_path):
     stale = [p.name for p in (repo / '_build' / 'html').rglob('*.html')
              if '训练集 6000 张' in p.read_text(encoding='utf-8')]
     assert stale == [], 'pages built on the old data survived the failed build'
+
+    (chapter / 'breaks.md').write_text(SWAP_PAGE.format(title='修好的页', extra=''),
+                                       encoding='utf-8')
+    code, out = make_html()  # fixed: both pages are rendered again, on the new data
+    assert code == 0, out[-3000:]
+    for page in built:
+        html = page.read_text(encoding='utf-8')
+        assert '训练集 60000 张' in html and 'stand-in-data' not in html, page.name

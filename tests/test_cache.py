@@ -49,7 +49,7 @@ def test_new_data_reruns_only_the_pages_that_load_it(fake_cache):
 
 
 def test_kernel_fingerprint_covers_requirements_and_helpers():
-    assert {'requirements.txt', 'bookkit/__init__.py'} <= set(invalidation.KERNEL_INPUTS)
+    assert {'requirements.txt', 'bookkit/__init__.py', 'bookkit/figure_check.py'} <= set(invalidation.KERNEL_INPUTS)
 
 
 def executed_by(report):

@@ -3,7 +3,10 @@ import subprocess
 import sys
 import time
 
+import pytest
 from conftest import ROOT, build_tiny_book
+
+from bookkit.lint import lint_numbers
 
 TEMPLATE = ROOT / 'templates' / 'section.md'
 
@@ -35,6 +38,55 @@ def test_lint_catches_display_math_glued_to_text(tmp_path):
     assert result.returncode == 1
     assert 'page.md:4: MD001' in result.stdout and 'page.md:6' not in result.stdout, \
         result.stdout
+
+
+def numbers_page(tmp_path, prose, before='x = 1', after='y = 2'):
+    """A page whose paragraph `prose` sits between two code cells; returns its path."""
+    page = tmp_path / 'page.md'
+    page.write_text(f'# 标题\n\n```{{code-cell}} ipython3\n{before}\n```\n\n{prose}\n\n'
+                    f'```{{code-cell}} ipython3\n{after}\n```\n', encoding='utf-8')
+    return page
+
+
+def test_lint_names_a_bare_decimal_in_prose_at_its_line(tmp_path):
+    page = numbers_page(tmp_path, '训练后的精度约为 $0.83$。\n\n'
+                        '```{admonition} 简答\n:class: dropdown\n\n损失降到 1.5e-3 以下。\n```')
+    result = lint(str(page))
+    assert result.returncode == 1
+    assert 'page.md:7: NUM001 bare decimal in prose: 0.83' in result.stdout, result.stdout
+    assert 'page.md:12: NUM001 bare decimal in prose: 1.5e-3' in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize('prose', [
+    '精度约为 {glue:text}`acc:.2f`。',                         # glued from the run
+    '学习率取 0.03，误差小于 0.5。',                             # literals of the cells around it
+    '见 2.6 节、练习 2.6.1 与 [2.6 概率](https://zh.d2l.ai/2.6.html)，代码 `lr = 0.1`。',
+])
+def test_lint_accepts_glued_checked_and_non_numeric_decimals(tmp_path, prose):
+    page = numbers_page(tmp_path, prose, before='lr = 0.03', after='assert err < 0.5')
+    result = lint(str(page))
+    assert 'NUM001' not in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize('before, after', [
+    ('x = 0.03\n```\n\n```{code-cell} ipython3\nx = 1', 'y = 2'),   # not the nearest cell
+    ('x = 1  # 0.03', 'y = 2'),                                       # only in a comment
+    ('x = 3', 'y = 2'),                                               # a different value
+])
+def test_lint_accepts_only_a_literal_of_the_nearest_code_cell(tmp_path, before, after):
+    result = lint(str(numbers_page(tmp_path, '学习率取 0.03。', before, after)))
+    assert 'NUM001 bare decimal in prose: 0.03' in result.stdout, result.stdout
+
+
+def test_lint_accepts_a_quoted_number_with_its_source(tmp_path):
+    page = numbers_page(tmp_path, '原书报告的测试精度约为 0.83。')
+    source = {'number': 0.83, 'source': '原书 3.7 节'}
+    assert lint_numbers([page], {str(page): [source]}) == []
+    assert lint_numbers([page], {}) != []
+    unsourced = lint_numbers([page], {str(page): [{'number': 0.83, 'source': ''}]})
+    assert len(unsourced) == 1 and '0.83 has no source' in unsourced[0], unsourced
+    stale = lint_numbers([page], {str(page): [source, {'number': 0.5, 'source': '原书'}]})
+    assert len(stale) == 1 and '0.5 is not quoted in the prose any more' in stale[0], stale
 
 
 def test_single_page_run_reports_quickly(exec_report):

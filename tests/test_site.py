@@ -5,7 +5,8 @@ import re
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HTML, ROOT, anchor, page_html, written_sections
+from conftest import HTML, ROOT, anchor, catalogue, is_written, page_html, written_sections
+from myst_nb.ext.glue import GLUE_PREFIX
 
 BUILD_LOG = ROOT / '_build' / 'build.log'
 
@@ -58,6 +59,20 @@ def test_plots_are_embedded_images(site, section):
         assert target.exists() and target.stat().st_size > 1000, img['src']
 
 
+def test_coverage_table_counts_every_exercise(site):
+    """The intro's table: one row per catalogue section with its answered/all, then the totals."""
+    table = soup('intro.md').select_one('.coverage-table table')
+    rows = [[td.get_text(strip=True) for td in tr.select('td')] for tr in table.select('tbody tr')]
+    sections = catalogue()
+    assert [r[0] for r in rows[:-1]] == [f"{s['section']} {s['title']}" for s in sections]
+    for row, section in zip(rows, sections):
+        n = len(section['exercises'])
+        assert row[2] == f'{n if is_written(section) else 0}/{n}', row
+    answered = sum(len(s['exercises']) for s in written_sections())
+    total = sum(len(s['exercises']) for s in sections)
+    assert rows[-1][0] == '合计' and rows[-1][2] == f'{answered}/{total}'
+
+
 def test_chinese_search_index(site):
     text = (HTML / 'searchindex.js').read_text(encoding='utf-8')
     index = json.loads(text[text.index('(') + 1:text.rindex(')')])
@@ -100,6 +115,12 @@ def test_execution_report(exec_report):
     assert (ROOT / '_build' / 'exec-report.md').exists()
 
 
+def rendered(output):
+    """Does the page show this output? A glue(..., display=False) output only feeds the prose."""
+    data = output.get('data')
+    return data is None or any(not key.startswith(GLUE_PREFIX) for key in data)
+
+
 @pytest.mark.parametrize('section', written_sections(), ids=lambda s: s['section'])
 def test_downloadable_notebook_has_the_outputs(site, section):
     """The .ipynb behind the download and Colab buttons is the executed one."""
@@ -107,8 +128,8 @@ def test_downloadable_notebook_has_the_outputs(site, section):
     shown = len(soup(section['source']).select('div.cell_output'))
     for path in (HTML / '_sources' / name, ROOT / '_build' / 'jupyter_execute' / name):
         nb = nbformat.read(path, as_version=4)
-        assert sum(bool(c.get('outputs')) for c in nb.cells if c.cell_type == 'code') \
-            == shown > 0, path
+        assert sum(any(map(rendered, c.get('outputs', []))) for c in nb.cells
+                   if c.cell_type == 'code') == shown > 0, path
 
 
 @pytest.mark.parametrize('section', written_sections(), ids=lambda s: s['section'])
