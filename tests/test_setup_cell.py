@@ -96,7 +96,7 @@ def source(cell):
 
 
 def kernel_env(**changes):
-    """The test's environment without the build's matplotlibrc, with `changes`."""
+    """This environment with `changes` and without a MATPLOTLIBRC (the cell picks the font)."""
     env = {k: v for k, v in os.environ.items() if k != 'MATPLOTLIBRC'}
     return dict(env, **changes)
 

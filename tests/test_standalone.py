@@ -54,7 +54,7 @@ def test_setup_cell_installs_once_then_does_nothing(standalone_runs):
 
 @pytest.mark.parametrize('section', written_sections(), ids=lambda s: s['section'])
 def test_plot_labels_have_their_glyphs(standalone_runs, section):
-    """In the standalone run and in the build alike (neither has a matplotlibrc)."""
+    """In the standalone run and in the build alike: the setup cell sets the font in both."""
     import nbformat
     run = standalone_runs[0][section['section']]
     for nb in (run.notebook, nbformat.read(executed_notebook(section), as_version=4)):
