@@ -4,12 +4,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Environment of every kernel that executes a page (build, prefill, `make nb`):
-# the CJK font for plot labels, the IPython profile whose startup file checks every
-# figure (bookkit/figure_check.py), and one torch thread per kernel so that parallel
-# execution does not oversubscribe the cores and every path prints the same numbers.
+# Environment of every kernel that executes a page (build, prefill, `make nb`): the
+# IPython profile whose startup file checks every figure (bookkit/figure_check.py), and
+# one torch thread per kernel so that parallel execution does not oversubscribe the
+# cores and every path prints the same numbers. Plot fonts are set by each page's
+# setup cell (templates/section.md).
 KERNEL_ENV = {
-    'MATPLOTLIBRC': str(ROOT / 'bookkit' / 'matplotlibrc'),
     'IPYTHONDIR': str(ROOT / 'bookkit' / 'ipython'),
     'OMP_NUM_THREADS': '1',
     'MKL_NUM_THREADS': '1',

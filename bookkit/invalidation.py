@@ -3,8 +3,8 @@
 jupyter-cache keys a notebook on its code cells (and kernelspec) only. The rule
 on top of that, used by the build and by the parallel prefill alike:
 
-- a change to requirements.txt, bookkit/matplotlibrc, bookkit/__init__.py (the
-  kernel environment) or the kernels' figure check re-executes every page;
+- a change to requirements.txt, bookkit/__init__.py (the kernel environment) or
+  the kernels' figure check re-executes every page;
 - a change to the Fashion-MNIST files (real <-> stand-in) re-executes the pages
   that load them;
 - a change to a page's code cells re-executes that page only (jupyter-cache);
@@ -23,8 +23,8 @@ from pathlib import Path
 from . import ROOT, fashion_mnist
 
 USES_DATA = 'load_data_fashion_mnist'
-KERNEL_INPUTS = ['requirements.txt', 'bookkit/matplotlibrc', 'bookkit/__init__.py',
-                 'bookkit/figure_check.py', 'bookkit/ipython/profile_default/startup/00-figure-check.py']
+KERNEL_INPUTS = ['requirements.txt', 'bookkit/__init__.py', 'bookkit/figure_check.py',
+                 'bookkit/ipython/profile_default/startup/00-figure-check.py']
 
 
 def kernel_fingerprint():

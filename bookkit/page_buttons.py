@@ -5,13 +5,18 @@ buttons that sphinx-togglebutton put on them). Download: the executed notebook (
 MyST source (the theme's button) and the whole book as a PDF. Links (a menu with
 words, since icons have no tooltips on a phone): the same section in the original
 book on zh.d2l.ai, its discussion thread on the d2l forum, and the executed notebook
-in Colab (the publishing workflow pushes executed notebooks to the `notebooks` branch).
+in Colab.
+
+The publishing workflow pushes the executed notebooks to the `notebooks` branch and tags
+that commit `notebooks-<source commit>`; a page built by the workflow (GITHUB_SHA set)
+opens the notebook of its own commit in Colab, a page built elsewhere the branch.
 
 The PDF link is in every page but only offered where the site holds book.pdf:
 _static/book-pdf.js says whether it does (`publish_pdf_state`), and bookkit.js
 removes the link when it does not. The HTML build writes that file; so must
 whatever copies book.pdf into the site afterwards (bookkit.pdf finish).
 """
+import os
 from pathlib import Path
 
 from . import catalogue
@@ -21,9 +26,15 @@ PDF_STATE = Path('_static') / 'book-pdf.js'
 # Press sphinx-togglebutton's own button on every short answer and solution still hidden.
 REVEAL_ALL = ("document.querySelectorAll('.short-answer.toggle-hidden > .admonition-title, "
               ".solution.toggle-hidden > .admonition-title').forEach(t => t.click())")
-NOTEBOOKS_BRANCH = 'notebooks'  # the workflow publishes the executed notebooks there
-COLAB = ('https://colab.research.google.com/github/{repo}/blob/'
-         + NOTEBOOKS_BRANCH + '/{docname}.ipynb')
+NOTEBOOKS_BRANCH = 'notebooks'  # .github/workflows/book.yml publishes the notebooks there
+NOTEBOOKS_TAG = 'notebooks-{sha}'  # and tags them with the commit they were built from
+COLAB = 'https://colab.research.google.com/github/{repo}/blob/{ref}/{docname}.ipynb'
+
+
+def notebooks_ref():
+    """The git ref of the published notebooks that belong to this build."""
+    sha = os.environ.get('GITHUB_SHA')
+    return NOTEBOOKS_TAG.format(sha=sha) if sha else NOTEBOOKS_BRANCH
 
 
 def executed_notebook(app, docname):
@@ -96,7 +107,8 @@ def add_buttons(app, pagename, templatename, context, doctree):
     ]
     if notebook is not None:
         links.append({
-            'type': 'link', 'url': COLAB.format(repo=github_repo(app), docname=pagename),
+            'type': 'link', 'url': COLAB.format(repo=github_repo(app), ref=app.config.notebooks_ref,
+                                               docname=pagename),
             'text': '在 Colab 中打开', 'tooltip': '在 Colab 中打开已执行的笔记本',
             'icon': 'fas fa-rocket', 'label': 'colab-button'})
     buttons.append({'type': 'group', 'tooltip': '相关链接', 'icon': 'fas fa-link',

@@ -1,16 +1,17 @@
 """Sphinx extension for the book's build-time concerns.
 
-- points the notebook kernels at bookkit/matplotlibrc (CJK font for plot labels);
+- sets the kernels' environment and checks that the CJK font the setup cell of
+  every page picks for plot labels is installed (the build installs nothing);
 - refuses to build pages that need Fashion-MNIST when the data is missing, or
   when it is the stand-in and BOOK_REQUIRE_REAL_DATA is set (publishing);
 - puts a visible warning on every page built from the stand-in data;
 - writes an execution report (_build/exec-report.{json,md}) at the end;
 - serves MathJax from the site, adds the page buttons (notebook, PDF, Colab,
   original book), the `coverage-table` directive for the landing page and the
-  `data-source` directive for the build-info page.
+  `data-source` directive for the build-info page;
+- leaves the pages' setup cell out of the PDF (setup_cell.py).
 """
 import gettext
-import os
 import re
 import time
 from pathlib import Path
@@ -25,9 +26,11 @@ from . import exec_report, fashion_mnist, invalidation, prefill, reader, set_ker
 from .build_info import DataSource
 from .coverage import CoverageTable
 from .mathjax import copy_mathjax
-from .page_buttons import add_buttons
+from .page_buttons import add_buttons, notebooks_ref
+from .setup_cell import DropSetupCell
 from .svg_to_png import SvgToPng
 
+PLOT_FONT = 'Noto Sans CJK SC'  # the setup cell's first choice (templates/section.md)
 STAND_IN_WARNING = """
 ```{admonition} 注意：本页使用的是替代数据
 :class: danger stand-in-data
@@ -47,15 +50,16 @@ class SolutionTitle(gettext.NullTranslations):
 
 
 def set_kernel_environment(app, config):
-    """Point the kernels at our matplotlibrc, whose CJK font must be installed."""
+    """Set the kernels' environment; fail early if the plots' CJK font is missing.
+
+    Every page's setup cell picks the first CJK font it finds and would install one
+    with apt-get as root: the build must find the font the site's plots use."""
     set_kernel_env()
-    rc = os.environ['MATPLOTLIBRC']
-    from matplotlib import font_manager, rc_params_from_file
-    font = rc_params_from_file(rc, use_default_template=False)['font.sans-serif'][0]
+    from matplotlib import font_manager
     try:
-        font_manager.findfont(font, fallback_to_default=False)
+        font_manager.findfont(PLOT_FONT, fallback_to_default=False)
     except ValueError as err:
-        raise ExtensionError(f'plot labels need the font {font!r} ({rc}): install the Debian '
+        raise ExtensionError(f'plot labels need the font {PLOT_FONT!r}: install the Debian '
                              'package fonts-noto-cjk (scripts/install-system-packages.sh)') from err
 
 
@@ -146,10 +150,12 @@ def setup(app):
     app.connect('env-get-outdated', stale_pages)
     app.connect('env-updated', executed_notebooks)
     app.connect('builder-inited', copy_mathjax)
+    app.add_config_value('notebooks_ref', notebooks_ref(), 'html')  # a new ref rewrites every page
     app.connect('html-page-context', add_buttons, priority=502)  # after the theme's buttons
     app.add_directive('coverage-table', CoverageTable)
     app.add_directive('data-source', DataSource)
     app.add_post_transform(SvgToPng)
+    app.add_post_transform(DropSetupCell)
     app.connect('build-finished', write_report)
     reader.setup(app)  # reading on every screen and in print: bookkit/reader.py
     # env_version: bump when a transform changes, so that every page is read again

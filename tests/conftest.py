@@ -46,6 +46,30 @@ def site():
 
 
 @pytest.fixture(scope='session')
+def standalone_runs(site, tmp_path_factory):
+    """({section: standalone.Run}, facts): every written page's executed notebook, run as a
+    downloaded copy runs (tests/standalone.py); the first section alone, the others after it."""
+    import standalone
+
+    from bookkit import prefill
+    raw = BOOK / 'data' / 'FashionMNIST' / 'raw'
+    if not raw.is_dir():
+        pytest.fail('no Fashion-MNIST in book/data: run `make data` first (`make test` does)')
+    sections = written_sections()
+    executed = {s['section']: executed_notebook(s) for s in sections}
+    rest = sorted(sections[1:], key=lambda s: -prefill.last_seconds(BOOK / s['source']))
+    order = [executed[s['section']] for s in sections[:1] + rest]  # the longest early
+    runs, facts = standalone.run_all(order, tmp_path_factory.mktemp('standalone'), raw)
+    facts['first'] = sections[0]['section']
+    return {name: runs[path] for name, path in executed.items()}, facts
+
+
+def executed_notebook(section):
+    """The notebook the build executed for `section` (behind the download button)."""
+    return ROOT / '_build' / 'jupyter_execute' / section['source'].replace('.md', '.ipynb')
+
+
+@pytest.fixture(scope='session')
 def exec_report(site):
     return json.loads((ROOT / '_build' / 'exec-report.json').read_text())
 
@@ -111,3 +135,13 @@ def build_tiny_book(tmp_path, body, front='', env=None, page=None):
          '--path-output', str(tmp_path), '-n', '-W', '--keep-going'],
         capture_output=True, text=True, timeout=300, env=dict(os.environ, **(env or {})))
     return result.returncode, re.sub(r'\x1b\[[0-9;]*m', '', result.stdout + result.stderr)
+
+
+def hide_cjk_fonts(config_dir):
+    """Write a matplotlib font cache to config_dir that lists no CJK font: with
+    MPLCONFIGDIR=config_dir, matplotlib behaves as on a machine without one."""
+    script = ('from matplotlib import font_manager as fm\n'
+              'fm.fontManager.ttflist = [f for f in fm.fontManager.ttflist if "CJK" not in f.name]\n'
+              'fm.json_dump(fm.fontManager, '
+              f'{str(config_dir)!r} + f"/fontlist-v{{fm.FontManager.__version__}}.json")\n')
+    subprocess.run([sys.executable, '-c', script], check=True)

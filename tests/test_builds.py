@@ -10,7 +10,7 @@ import subprocess
 import time
 
 import pytest
-from conftest import ROOT, build_tiny_book, cell
+from conftest import ROOT, build_tiny_book, cell, hide_cjk_fonts
 
 
 def test_failing_cell_fails_the_build(tmp_path):
@@ -41,9 +41,8 @@ def test_missing_image_fails_the_build(tmp_path):
 
 
 def test_missing_cjk_font_stops_the_build(tmp_path):
-    rc = tmp_path / 'matplotlibrc'
-    rc.write_text('font.sans-serif: No Such CJK Font\n')
-    code, out = build_tiny_book(tmp_path, cell('x = 1'), env={'MATPLOTLIBRC': str(rc)})
+    hide_cjk_fonts(tmp_path)
+    code, out = build_tiny_book(tmp_path, cell('x = 1'), env={'MPLCONFIGDIR': str(tmp_path)})
     assert code != 0 and 'fonts-noto-cjk' in out, out
 
 

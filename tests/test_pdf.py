@@ -89,6 +89,11 @@ def test_bookmarks_for_chapters_sections_and_exercises(book_pdf):
     assert [m for m in expected if m not in marks] == []
 
 
+def test_setup_cell_is_left_out(text):
+    """The cell that opens every notebook is for running it elsewhere (bookkit/setup_cell.py)."""
+    assert 'prepare_environment' not in text
+
+
 def html_plot_images():
     return sum(len(BeautifulSoup(p.read_text(encoding='utf-8'), 'html.parser')
                    .select('.cell_output img'))

@@ -133,3 +133,16 @@ def test_downloadable_notebook_has_the_outputs(site, section):
         nb = nbformat.read(path, as_version=4)
         assert sum(any(map(rendered, c.get('outputs', []))) for c in nb.cells
                    if c.cell_type == 'code') == shown > 0, path
+
+
+@pytest.mark.parametrize('section', written_sections(), ids=lambda s: s['section'])
+def test_colab_and_download_buttons_open_this_builds_notebook(site, section):
+    """Download: the executed notebook beside the page; Colab: the same notebook as the
+    workflow publishes it for this commit (bookkit/page_buttons.py)."""
+    from bookkit import page_buttons
+    name = section['source'].replace('.md', '.ipynb')
+    page = soup(section['source'])
+    download = page.select_one('a.btn-download-notebook-button')['href']
+    assert (HTML / section['source']).parent.joinpath(download).resolve() == HTML / '_sources' / name
+    colab = page.select_one('a.btn-colab-button')['href']
+    assert colab.endswith(f'/blob/{page_buttons.notebooks_ref()}/{name}'), colab

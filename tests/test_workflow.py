@@ -1,10 +1,13 @@
-"""The publishing workflow: actionlint clean, pinned actions, least permissions."""
+"""The publishing workflow: actionlint clean, pinned actions, least permissions, and
+notebooks published under the tag that the pages' Colab buttons link."""
 import json
 import re
 import subprocess
 
 import yaml
 from conftest import ROOT
+
+from bookkit import page_buttons
 
 WORKFLOWS = sorted((ROOT / '.github' / 'workflows').glob('*.yml'))
 LINT = """
@@ -59,3 +62,17 @@ def test_only_the_notebooks_job_writes_and_only_from_main():
     assert writers == {'notebooks'}
     assert jobs['notebooks']['permissions'] == {'contents': 'write'}
     assert "refs/heads/main" in jobs['notebooks']['if']
+
+
+def test_colab_buttons_link_the_tag_that_the_workflow_publishes(monkeypatch):
+    jobs = yaml.safe_load((ROOT / '.github' / 'workflows' / 'book.yml').read_text())['jobs']
+    publish = jobs['notebooks']['steps'][-1]['run']
+    tag = page_buttons.NOTEBOOKS_TAG.format(sha='${GITHUB_SHA}')
+    assert f'git tag "{tag}"' in publish
+    assert re.search(rf'git push -f \S+ \\\n\s*{page_buttons.NOTEBOOKS_BRANCH} "{re.escape(tag)}"',
+                     publish), publish
+    assert 'notebooks' in jobs['deploy']['needs'], 'the site went live before its notebooks'
+    monkeypatch.setenv('GITHUB_SHA', 'c0ffee')
+    assert page_buttons.notebooks_ref() == 'notebooks-c0ffee'
+    monkeypatch.delenv('GITHUB_SHA')
+    assert page_buttons.notebooks_ref() == page_buttons.NOTEBOOKS_BRANCH
