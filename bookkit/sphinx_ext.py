@@ -86,6 +86,18 @@ def check_data(app, docname, source):
                            source[0], count=1, flags=re.M)
 
 
+def depend_on_static_files(app, docname, source):
+    """On source-read: a page is rewritten when the book's CSS or scripts change.
+
+    Sphinx copies _static only when it writes some page, and the pages link each
+    file with a checksum of its content; without this, `make html` after editing
+    book/_static/bookkit.css alone would keep serving the old copy.
+    """
+    for path in (Path(app.srcdir) / '_static').rglob('*'):
+        if path.is_file():
+            app.env.note_dependency(str(path))
+
+
 def record_start(app):
     app.env.bookkit_build_start = time.time()
 
@@ -147,6 +159,7 @@ def setup(app):
     app.connect('config-inited', translate_solution_title)
     app.connect('builder-inited', record_start)
     app.connect('source-read', check_data)
+    app.connect('source-read', depend_on_static_files)
     app.connect('env-get-outdated', stale_pages)
     app.connect('env-updated', executed_notebooks)
     app.connect('builder-inited', copy_mathjax)
@@ -159,4 +172,4 @@ def setup(app):
     app.connect('build-finished', write_report)
     reader.setup(app)  # reading on every screen and in print: bookkit/reader.py
     # env_version: bump when a transform changes, so that every page is read again
-    return {'parallel_read_safe': True, 'parallel_write_safe': True, 'env_version': 2}
+    return {'parallel_read_safe': True, 'parallel_write_safe': True, 'env_version': 3}

@@ -79,3 +79,20 @@ def test_editing_one_page_reexecutes_exactly_that_page(site):
     log.write_bytes(first_log)
     cache = get_cache(str(prefill.CACHE))  # leave the cache as the build left it
     cache.remove_cache(cache.match_cache_notebook(edited).pk)
+
+
+def test_editing_the_stylesheet_reaches_the_site(site):
+    """Sphinx copies _static only when it writes a page; every page depends on those files."""
+    css, built = BOOK / '_static' / 'bookkit.css', ROOT / '_build' / 'html' / '_static' / 'bookkit.css'
+    log = ROOT / '_build' / 'build.log'
+    original, first_log = css.read_text(encoding='utf-8'), log.read_bytes()
+    probe = f'\n/* edit probe {uuid.uuid4().hex} */\n'
+    try:
+        css.write_text(original + probe, encoding='utf-8')
+        assert executed_by(make_html()) == []
+        assert probe in built.read_text(encoding='utf-8')
+    finally:
+        css.write_text(original, encoding='utf-8')
+        make_html()
+        log.write_bytes(first_log)
+    assert probe not in built.read_text(encoding='utf-8')

@@ -22,9 +22,11 @@
 
   // Accessible names that match what is on screen: the search field's name is its
   // visible text ("搜索 Ctrl+K"), the colour-mode button's is its aria-label alone
-  // (not also the titles of its three icons), and the sidebar's chevrons name the
-  // chapter whose sections they show or hide.
+  // (not also the titles of its three icons), a folded cell's (the setup cell) is its
+  // visible prompt, and the sidebar's chevrons name the chapter whose sections they
+  // show or hide.
   document.querySelectorAll('.search-button-field[aria-label]').forEach((b) => b.removeAttribute('aria-label'));
+  document.querySelectorAll('summary[aria-label="Toggle hidden content"]').forEach((s) => s.removeAttribute('aria-label'));
   document.querySelectorAll('.theme-switch-button i[title]').forEach((icon) => icon.removeAttribute('title'));
   document.querySelectorAll('.bd-sidenav details > summary').forEach((summary) => {
     const chapter = summary.closest('ul')?.previousElementSibling;
