@@ -1,6 +1,7 @@
 """Fashion-MNIST for the build (bookkit/fashion_mnist.py): real data from the first
 source that has it, recognised by content, and the stand-in only as a last resort."""
 import gzip
+import hashlib
 import os
 import shutil
 import subprocess
@@ -88,6 +89,20 @@ def test_recompressed_files_count_as_real_and_altered_ones_do_not(tmp_path):
     data = bytearray(gzip.decompress(labels.read_bytes()))
     data[-1] = (data[-1] + 1) % 10  # one label changed
     labels.write_bytes(gzip.compress(bytes(data)))
+    with pytest.raises(ValueError, match='t10k-labels-idx1-ubyte is corrupt'):
+        fm.verify_real(tmp_path)
+
+
+def test_a_gzip_file_with_the_upstream_md5_counts_as_real(tmp_path, monkeypatch):
+    """What torchvision downloads is checked by its gzip MD5, the way torchvision does."""
+    md5s = {}
+    for name in fm.IDX_SHA256:
+        gz = gzip.compress(f'{name} as downloaded'.encode(), mtime=0)
+        (tmp_path / f'{name}.gz').write_bytes(gz)
+        md5s[name] = hashlib.md5(gz).hexdigest()
+    monkeypatch.setattr(fm, 'UPSTREAM_GZ_MD5', md5s)
+    fm.verify_real(tmp_path)
+    (tmp_path / 't10k-labels-idx1-ubyte').write_bytes(b'unpacked beside it')  # checked by content
     with pytest.raises(ValueError, match='t10k-labels-idx1-ubyte is corrupt'):
         fm.verify_real(tmp_path)
 
