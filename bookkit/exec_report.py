@@ -94,7 +94,7 @@ def collect(app):
             'seconds': round(data['runtime'], 2) if data['runtime'] is not None else None,
             'executed': how(name, data, env, prefill),
             'succeeded': data['succeeded'],
-            'data': (fashion_mnist.source(path.parent.parent / 'data')  # the page's '../data'
+            'data': (fashion_mnist.source(fashion_mnist.page_root(path))
                      if invalidation.uses_data(path) else None),
             'gpu_cells': cells,
             'device': device,

@@ -59,6 +59,11 @@ def require_real():
     return os.environ.get('BOOK_REQUIRE_REAL_DATA', '') not in ('', '0')
 
 
+def page_root(page):
+    """The data folder a page's notebook reaches as '../data' (d2l's root)."""
+    return Path(page).parent.parent / 'data'
+
+
 def folders(root=None):
     """(raw files, stand-in marker, source record) of the data under `root`.
 

@@ -73,7 +73,7 @@ def check_data(app, docname, source):
     """On source-read: fail early on missing data, flag stand-in pages."""
     if invalidation.USES_DATA not in source[0]:
         return
-    root = Path(app.env.doc2path(docname)).parent.parent / 'data'  # the page's '../data'
+    root = fashion_mnist.page_root(app.env.doc2path(docname))
     state = fashion_mnist.status(root)
     if state == 'missing':
         raise ExtensionError(f'{docname} needs Fashion-MNIST but {fashion_mnist.folders(root)[0]} '

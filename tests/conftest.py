@@ -51,9 +51,9 @@ def standalone_runs(site, tmp_path_factory):
     downloaded copy runs (tests/standalone.py); the first section alone, the others after it."""
     import standalone
 
-    from bookkit import prefill
-    raw = BOOK / 'data' / 'FashionMNIST' / 'raw'
-    if not raw.is_dir():
+    from bookkit import fashion_mnist, prefill
+    raw = fashion_mnist.folders()[0]
+    if fashion_mnist.status() == 'missing':
         pytest.fail('no Fashion-MNIST in book/data: run `make data` first (`make test` does)')
     sections = written_sections()
     executed = {s['section']: executed_notebook(s) for s in sections}

@@ -5,7 +5,16 @@ import re
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from conftest import HTML, ROOT, anchor, catalogue, is_written, page_html, written_sections
+from conftest import (
+    HTML,
+    ROOT,
+    anchor,
+    catalogue,
+    executed_notebook,
+    is_written,
+    page_html,
+    written_sections,
+)
 from myst_nb.ext.glue import GLUE_PREFIX
 
 BUILD_LOG = ROOT / '_build' / 'build.log'
@@ -52,7 +61,7 @@ def image_outputs(nb):
 
 @pytest.mark.parametrize('section', written_sections(), ids=lambda s: s['section'])
 def test_plots_are_embedded_images(site, section):
-    nb_path = ROOT / '_build' / 'jupyter_execute' / section['source'].replace('.md', '.ipynb')
+    nb_path = executed_notebook(section)
     expected = image_outputs(nbformat.read(nb_path, as_version=4))
     page_path = HTML / section['source'].replace('.md', '.html')
     imgs = [img for img in soup(section['source']).select('.cell_output img')]
@@ -129,7 +138,7 @@ def test_downloadable_notebook_has_the_outputs(site, section):
     """The .ipynb behind the download and Colab buttons is the executed one."""
     name = section['source'].replace('.md', '.ipynb')
     shown = len(soup(section['source']).select('div.cell_output'))
-    for path in (HTML / '_sources' / name, ROOT / '_build' / 'jupyter_execute' / name):
+    for path in (HTML / '_sources' / name, executed_notebook(section)):
         nb = nbformat.read(path, as_version=4)
         assert sum(any(map(rendered, c.get('outputs', []))) for c in nb.cells
                    if c.cell_type == 'code') == shown > 0, path
